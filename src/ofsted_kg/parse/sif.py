@@ -1,0 +1,9 @@
+"""Layout parser for the 'sif' framework (to be written)."""
+from __future__ import annotations
+
+from . import common
+
+
+def parse(text: str, report) -> None:
+    common.fill_generic(text, report)
+    report.warnings.append("sif layout parser not written yet")
