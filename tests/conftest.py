@@ -32,3 +32,8 @@ def extract_schema() -> dict:
     import json
 
     return json.loads(shared_path("spec", "extract.schema.json").read_text())
+
+
+import sys as _sys
+
+_sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers such as pdfmaker
