@@ -1,0 +1,400 @@
+"""Numbered paragraphs (1., 2., ...) of a report, with the heading each stands under.
+
+Every framework numbers its body paragraphs, and those numbers are the provenance the later
+steps cite. The text we get is noisy in known ways, and the splitter is written for them:
+
+* bulleted numbers (``- 12. Text``) from markdown extractions;
+* a number that slipped into the middle of its first line (``Good 9. cross-party ...``): the
+  paragraph starts at the beginning of that line;
+* a mistyped number (``66.`` where 56 belongs) or a number lost altogether: the numbers that
+  form the longest plausible increasing run are kept (dynamic programming over all
+  candidates), and a gap of k numbers between two kept ones is filled when exactly k
+  orphan paragraph starts stand in it;
+* PDF page furniture (page numbers, a running header repeated at the top or bottom of most
+  pages): such lines are skipped, so a paragraph split by a page break stays whole.
+
+``split`` returns :class:`Span` objects (paragraph plus character offsets into the text given)
+so that the framework parsers can ask which paragraph a heading, a grade or a recommendation
+stands in (:func:`paragraph_at`, :func:`first_paragraph_after`). ``numbered_paragraphs``
+returns just the :class:`~ofsted_kg.model.Paragraph` list for ``Report.paragraphs``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..model import Paragraph
+
+
+_BULLET = r"(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]\s*)"
+_START = re.compile(r"^\s*" + _BULLET + r"?(\d{1,3})\.(?=\s|$)\s*")
+_MID = re.compile(r"(?<=\S\s)(\d{1,3})\.\s+(?=[A-Za-z(\"'])")
+_BULLET_LINE = re.compile(r"^\s*" + _BULLET)
+
+# A grade statement standing alone or closing a heading line: 'Grade 2 (good)',
+# 'Outstanding (Grade 1)', 'Grade 3 (Adequate)'.
+GRADE_TAIL = re.compile(
+    r"\s*(?:Grade\s*[1-4]\s*(?:\(\s*[A-Za-z ]+\)|[:\-\u2013]?\s*(?:outstanding|good|adequate|inadequate)\b)"
+    r"|(?:Outstanding|Good|Adequate|Inadequate)\s*\(\s*Grade\s*[1-4]\s*\))\s*$", re.I)
+_TIMESCALE_LEAD = re.compile(r"^(immediately|within|by\b|in the|over the next)", re.I)
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;]['\")]*\s*$")
+
+W_LINE_START = 3.0  # a number opening its line
+W_MID_LINE = 1.0  # a number found inside a line
+GAP_COST = 0.4  # per number skipped between two kept ones ...
+GAP_COST_MAX = 2.5  # ... up to this much, so a real paragraph after a long gap is still kept
+START_COST = 0.5  # per number the first kept one lies above 1
+
+
+@dataclass
+class Span:
+    paragraph: Paragraph
+    start: int  # offset of the paragraph's first character in the text given to split()
+    end: int  # offset just after its last character
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    furniture: bool = False
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for m in re.finditer(r"[^\n\f]*", text):
+        if m.start() < pos:  # the empty match right after a line
+            continue
+        out.append(_Line(m.start(), m.end(), m.group()))
+        pos = m.end() + 1
+    return out
+
+
+def mark_furniture(text: str, lines: list[_Line]) -> None:
+    """Mark page numbers and running headers/footers of PDF text (pages separated by form feeds).
+
+    Uses :mod:`ofsted_kg.parse.pages` when it offers ``furniture_lines``; otherwise: a line that,
+    digits aside, stands among the first or last two lines of at least a third of the pages
+    (and of three pages at least), and bare page numbers.
+    """
+    if "\f" not in text:
+        return
+    try:  # the page-furniture module of the PDF helper, when present
+        from . import pages  # type: ignore[attr-defined]
+
+        finder = getattr(pages, "furniture_lines", None)
+    except ImportError:
+        finder = None
+    if finder is not None:
+        marked = set(finder(text))
+        for ln in lines:
+            if ln.start in marked:
+                ln.furniture = True
+        return
+    page_of, page = [], 0
+    for ln in lines:
+        page_of.append(page)
+        if ln.end < len(text) and text[ln.end] == "\f":
+            page += 1
+    n_pages = page + 1
+    by_page: dict[int, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text.strip():
+            by_page.setdefault(page_of[i], []).append(i)
+    edge_keys: Counter[str] = Counter()
+    edges: list[tuple[int, str]] = []
+    for idx in by_page.values():
+        seen = set()
+        for i in idx[:2] + idx[-2:]:
+            key = _furniture_key(lines[i].text)
+            edges.append((i, key))
+            if key and key not in seen:
+                seen.add(key)
+                edge_keys[key] += 1
+    need = max(3, n_pages // 3)
+    for i, key in edges:
+        if key and edge_keys[key] >= need:
+            lines[i].furniture = True
+    for ln in lines:
+        if _PAGE_NUMBER.match(ln.text) and ln.text.strip():
+            ln.furniture = True
+
+
+def _furniture_key(s: str) -> str:
+    s = re.sub(r"\d+", "#", s.strip().lower())
+    s = " ".join(s.split())
+    return s if 3 <= len(s) <= 150 else ""
+
+
+def is_grade_line(s: str) -> bool:
+    """'Grade 2 (good)' or 'Outstanding (Grade 1)' standing alone."""
+    return bool(GRADE_TAIL.fullmatch(s.strip())) or bool(re.fullmatch(r"\s*grade\s*[1-4]\s*", s, re.I))
+
+
+def heading_text(s: str) -> str | None:
+    """The heading a line states (a closing grade removed), or None when it is no heading.
+
+    A heading is short, starts with a capital letter or a quote, does not end like a sentence
+    or clause and is not a bullet, a numbered paragraph, a table row or a timescale lead-in.
+    """
+    s = s.strip()
+    if not s or _BULLET_LINE.match(s) or _START.match(s) or s.startswith("|") or "|" in s.strip("|"):
+        return None
+    s = GRADE_TAIL.sub("", s).strip()
+    if not s or not (s[0].isupper() or (s[0] in "'\"" and len(s) > 1 and s[1].isupper())):
+        return None
+    if len(s) > 120 or len(s.split()) > 16 or re.search(r"[a-z)]\.\s+[A-Z]", s):
+        return None
+    if s.endswith(":"):
+        if len(s.split()) > 6 or _TIMESCALE_LEAD.match(s):
+            return None
+        return s[:-1].strip()
+    if re.search(r"[.,;]['\")]*$", s):
+        return None
+    if re.search(r"\s\d{1,3}$", s) and not s.endswith("?"):  # contents line with its page number
+        return None
+    return s
+
+
+def _heading_lines(lines: list[_Line], is_heading: Callable[[str], str | None] | None) -> dict[int, str]:
+    """Line index -> heading, for lines that stand as headings in context.
+
+    A heading-like line counts when it is not glued into running text: the line before it is
+    blank, a heading, a grade line or ends a sentence, and the line after it is blank, a
+    heading, a grade line or a numbered paragraph. A heading that PDF text wrapped onto a
+    second (or third) short line starting in lower case is joined up.
+    """
+    test = is_heading or heading_text
+    out: dict[int, str] = {}
+    visible = [i for i, ln in enumerate(lines) if not ln.furniture]
+
+    def blank(k: int) -> bool:
+        return not lines[visible[k]].text.strip()
+
+    def closes(k: int) -> bool:  # the visible line k ends a block (or is no line at all)
+        if k < 0 or blank(k):
+            return True
+        t = lines[visible[k]].text
+        return bool(_SENTENCE_END.search(t) or heading_text(t) or is_grade_line(t)
+                    or heading_text(re.sub(r"\s\d{1,3}\s*$", "", t)))  # a contents line
+
+    def strongly_opens(k: int) -> bool:  # a numbered paragraph or a grade follows
+        if k >= len(visible) or blank(k):
+            return False
+        t = lines[visible[k]].text.strip()
+        return bool(is_grade_line(t) or _START.match(t))
+
+    def opens(k: int) -> bool:  # the visible line k starts a block (or is no line at all)
+        if k >= len(visible) or blank(k):
+            return True
+        t = lines[visible[k]].text.strip()
+        return bool(heading_text(t) or is_grade_line(t) or _START.match(t))
+
+    for k, i in enumerate(visible):
+        h = test(lines[i].text)
+        if not h:
+            continue
+        if is_heading is None:
+            if not closes(k - 1) and not (strongly_opens(k + 1) and len(h.split()) <= 10):
+                continue
+            if not opens(k + 1):
+                # a wrapped heading: up to two short lower-case lines, then a block opens
+                parts, kk = [h], k + 1
+                while kk < len(visible) and kk <= k + 2 and not blank(kk):
+                    t = lines[visible[kk]].text.strip()
+                    tail = GRADE_TAIL.sub("", t).strip()
+                    if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[.,;:]$", tail):
+                        break
+                    parts.append(tail)
+                    if tail != t or opens(kk + 1):
+                        break
+                    kk += 1
+                joined = " ".join(parts)
+                if len(parts) == 1 or not (opens(kk + 1) or GRADE_TAIL.search(lines[visible[kk]].text)) \
+                        or len(joined.split()) > 16:
+                    continue
+                h = joined
+        out[i] = h
+    return out
+
+
+@dataclass
+class _Cand:
+    line: int
+    pos: int  # offset where the paragraph text starts
+    number: int
+    weight: float
+    body: int  # offset where the text after the number starts
+
+
+def _candidates(lines: list[_Line], headings: dict[int, str]) -> list[_Cand]:
+    out = []
+    for i, ln in enumerate(lines):
+        if ln.furniture or i in headings:
+            continue
+        m = _START.match(ln.text)
+        if m:
+            n = int(m.group(1))
+            if n >= 1:
+                out.append(_Cand(i, ln.start, n, W_LINE_START, ln.start + m.end()))
+            continue
+        for m in _MID.finditer(ln.text):
+            n = int(m.group(1))
+            if n < 1:
+                continue
+            # the number slipped into its paragraph's first line: the paragraph starts with the
+            # line when the line before closes something (blank, heading, end of sentence)
+            prev = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture),
+                        None)
+            if prev is None or (i - 1 >= 0 and not lines[i - 1].text.strip()) or _SENTENCE_END.search(prev.text) \
+                    or lines.index(prev) in headings or is_grade_line(prev.text):
+                b = _BULLET_LINE.match(ln.text)
+                pos = ln.start + (b.end() if b else len(ln.text) - len(ln.text.lstrip()))
+                out.append(_Cand(i, pos, n, W_MID_LINE, pos))
+            else:
+                out.append(_Cand(i, ln.start + m.start(), n, W_MID_LINE, ln.start + m.end()))
+    return out
+
+
+def _best_chain(cands: list[_Cand]) -> list[int]:
+    """Indices of the candidates forming the best increasing run of numbers."""
+    n = len(cands)
+    score = [0.0] * n
+    back = [-1] * n
+    for j, c in enumerate(cands):
+        best, arg = c.weight - START_COST * (c.number - 1), -1
+        for i in range(j - 1, -1, -1):
+            p = cands[i]
+            if p.number >= c.number or p.line == c.line:
+                continue
+            s = score[i] + c.weight - min(GAP_COST_MAX, GAP_COST * (c.number - p.number - 1))
+            if s > best:
+                best, arg = s, i
+        score[j], back[j] = best, arg
+    if not n:
+        return []
+    j = max(range(n), key=lambda k: (score[k], -k))
+    chain = []
+    while j != -1:
+        chain.append(j)
+        j = back[j]
+    return chain[::-1]
+
+
+def _orphan_line(lines: list[_Line], i: int, headings: dict[int, str]) -> bool:
+    """An unnumbered line that reads like the start of a paragraph whose number was lost."""
+    t = lines[i].text.strip()
+    b = _BULLET_LINE.match(t)
+    body = t[b.end():] if b else t
+    if not body or not body[0].isupper() or i in headings or is_grade_line(t):
+        return False
+    prev = next((j for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture), None)
+    if prev is None:
+        return False
+    pt = lines[prev].text
+    if prev in headings or is_grade_line(pt):
+        return True
+    return bool(b) and bool(re.search(r"[.!?]['\")]*\s*$", pt))
+
+
+def split(text: str, *, is_heading: Callable[[str], str | None] | None = None,
+          furniture: bool = True) -> list[Span]:
+    """The numbered paragraphs of ``text`` with their offsets, in text order.
+
+    ``is_heading`` (line -> heading text or None) replaces the generic heading test for a
+    layout whose headings are known; ``furniture=False`` keeps page furniture lines.
+    """
+    lines = _lines(text)
+    if furniture:
+        mark_furniture(text, lines)
+    headings = _heading_lines(lines, is_heading)
+    cands = _candidates(lines, headings)
+    chain = [cands[k] for k in _best_chain(cands)]
+    kept_lines = {c.line for c in chain}
+    starts: list[_Cand] = list(chain)
+    # fill gaps: k missing numbers and exactly k orphan starts between two kept paragraphs
+    for a, b in zip(chain, chain[1:]):
+        missing = b.number - a.number - 1
+        if missing <= 0:
+            continue
+        between = range(a.line + 1, b.line)
+        numbered = [c for c in cands if c.line in between and c.weight == W_LINE_START and c.line not in kept_lines]
+        if len(numbered) == missing:
+            fill = [(c.line, c.pos, c.body) for c in numbered]
+        else:
+            orphans = [i for i in between if not lines[i].furniture and _orphan_line(lines, i, headings)]
+            if len(orphans) != missing:
+                continue
+            fill = []
+            for i in orphans:
+                bm = _BULLET_LINE.match(lines[i].text)
+                off = lines[i].start + (bm.end() if bm else len(lines[i].text) - len(lines[i].text.lstrip()))
+                fill.append((i, off, off))
+        for k, (line, pos, body) in enumerate(fill, 1):
+            starts.append(_Cand(line, pos, a.number + k, 0.0, body))
+    starts.sort(key=lambda c: c.pos)
+
+    spans: list[Span] = []
+    heading_idx = sorted(headings)
+    for k, c in enumerate(starts):
+        limit = starts[k + 1].line if k + 1 < len(starts) else len(lines)
+        hpos = bisect.bisect_left(heading_idx, c.line)
+        stop = limit
+        if hpos < len(heading_idx) and heading_idx[hpos] < stop:
+            stop = heading_idx[hpos]
+        parts: list[str] = []
+        end = c.body
+        for i in range(c.line, stop):
+            ln = lines[i]
+            if ln.furniture:
+                continue
+            if i == c.line:
+                seg = text[c.body:ln.end]
+                if k + 1 < len(starts) and starts[k + 1].line == i:
+                    seg = text[c.body:starts[k + 1].pos]
+            elif k + 1 < len(starts) and i == starts[k + 1].line:
+                break
+            else:
+                seg = ln.text
+            if not seg.strip():
+                continue
+            seg_flat = " ".join(seg.split())
+            if parts and _BULLET_LINE.match(seg):
+                parts.append("\n" + seg_flat)
+            else:
+                parts.append((" " if parts else "") + seg_flat)
+            end = ln.end
+        if k + 1 < len(starts) and starts[k + 1].line == c.line:
+            end = starts[k + 1].pos
+        prev_heads = heading_idx[:hpos]
+        heading = headings[prev_heads[-1]] if prev_heads else None
+        spans.append(Span(Paragraph(c.number, "".join(parts).strip(), heading), c.pos, max(end, c.pos)))
+    return spans
+
+
+def numbered_paragraphs(text: str, **kwargs) -> list[Paragraph]:
+    """The report's numbered paragraphs, in text order (see :func:`split` for the options)."""
+    return [s.paragraph for s in split(text, **kwargs)]
+
+
+def paragraph_at(spans: list[Span], offset: int) -> int | None:
+    """Number of the paragraph whose text contains ``offset`` (None outside every paragraph)."""
+    starts = [s.start for s in spans]
+    k = bisect.bisect_right(starts, offset) - 1
+    if k >= 0 and spans[k].start <= offset <= spans[k].end:
+        return spans[k].paragraph.number
+    return None
+
+
+def first_paragraph_after(spans: list[Span], offset: int, before: int | None = None) -> int | None:
+    """Number of the first paragraph starting at or after ``offset`` (and before ``before``)."""
+    starts = [s.start for s in spans]
+    k = bisect.bisect_left(starts, offset)
+    if k < len(spans) and (before is None or spans[k].start < before):
+        return spans[k].paragraph.number
+    return None
