@@ -18,7 +18,7 @@ def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     for d in _DASHES:
         text = text.replace(d, "\u2013" if d in "\u2013\u2014" else "-")
-    text = text.replace("\u00a0", " ").replace("\ufffe", "").replace("\u00ad", "")
+    text = text.replace("\u00a0", " ").replace("\ufffe", "-").replace("\u00ad", "")
     text = text.replace("\t", " ")
     return text
 
@@ -110,6 +110,36 @@ def clean_person(s: str) -> str | None:
     s = re.sub(r"[,;:]+", " ", s)
     s = flatten(s).strip(" .-")
     return s or None
+
+
+_AUTHORITY_AFFIXES = re.compile(
+    r"^(?:the\s+(?=\S)|council\s+of\s+the\s+|(?:london|royal)\s+borough\s+of\s+|metropolitan\s+borough\s+of\s+|"
+    r"borough\s+of\s+|city\s+of\s+|county\s+of\s+)|"
+    r"\s+(?:(?:metropolitan\s+)?borough\s+council|county\s+council|city\s+council|district\s+council|council|"
+    r"(?:local\s+)?safeguarding\s+children(?:'s)?\s+(?:board|partnership)|children's\s+services|local\s+authority)$",
+    re.I)
+
+
+def authority_names(printed: str) -> tuple[str, str | None]:
+    """(short name, official name) of an authority as a report prints it.
+
+    'London Borough of Hammersmith & Fulham' -> ('Hammersmith and Fulham', the printed name);
+    'Portsmouth City Council' -> 'Portsmouth'; 'Surrey Safeguarding Children Board' -> 'Surrey';
+    a bare name ('Norfolk') has no official name here."""
+    printed = flatten(printed).strip(" ,.:;")
+    official = re.sub(r"^the\s+", "", printed.replace(" & ", " and "), flags=re.I)
+    name = official
+    for _ in range(3):
+        new = _AUTHORITY_AFFIXES.sub("", name).strip()
+        if new == name or not new:
+            break
+        name = new
+    name = re.sub(r"\s+City$", "", name) or name
+    if re.fullmatch(r"(?:the\s+)?city\s+of\s+london(?:\s+corporation)?", official, re.I):
+        name = "City of London"
+    is_council = bool(re.search(r"\b(council|borough|county|city of)\b", official, re.I)) and \
+        not re.search(r"safeguarding", official, re.I)
+    return name, (official if is_council else None)
 
 
 def fill_generic(text: str, report) -> None:
