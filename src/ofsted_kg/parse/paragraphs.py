@@ -58,24 +58,43 @@ class Span:
 
 
 @dataclass
-class _Line:
+class Line:
     start: int
     end: int
     text: str
     furniture: bool = False
 
 
-def _lines(text: str) -> list[_Line]:
+@dataclass
+class Layout:
+    """What :func:`analyse` found: the lines (page furniture marked), the heading lines
+    (line index -> heading text) and the numbered paragraphs with their offsets."""
+    lines: list[Line]
+    headings: dict[int, str]
+    spans: list[Span]
+
+    def line_index(self, offset: int) -> int:
+        """Index of the line holding ``offset``."""
+        return max(0, bisect.bisect_right([ln.start for ln in self.lines], offset) - 1)
+
+    def heading_before(self, offset: int) -> str | None:
+        """The nearest heading line at or before ``offset``."""
+        i = self.line_index(offset)
+        best = [k for k in self.headings if k <= i]
+        return self.headings[max(best)] if best else None
+
+
+def _lines(text: str) -> list[Line]:
     out, pos = [], 0
     for m in re.finditer(r"[^\n\f]*", text):
         if m.start() < pos:  # the empty match right after a line
             continue
-        out.append(_Line(m.start(), m.end(), m.group()))
+        out.append(Line(m.start(), m.end(), m.group()))
         pos = m.end() + 1
     return out
 
 
-def mark_furniture(text: str, lines: list[_Line]) -> None:
+def mark_furniture(text: str, lines: list[Line]) -> None:
     """Mark page numbers and running headers/footers of PDF text (pages separated by form feeds).
 
     Uses :mod:`ofsted_kg.parse.pages` when it offers ``furniture_lines``; otherwise: a line that,
@@ -161,7 +180,7 @@ def heading_text(s: str) -> str | None:
     return s
 
 
-def _heading_lines(lines: list[_Line], is_heading: Callable[[str], str | None] | None) -> dict[int, str]:
+def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | None) -> dict[int, str]:
     """Line index -> heading, for lines that stand as headings in context.
 
     A heading-like line counts when it is not glued into running text: the line before it is
@@ -200,8 +219,7 @@ def _heading_lines(lines: list[_Line], is_heading: Callable[[str], str | None] |
         if not h:
             continue
         if is_heading is None:
-            if not closes(k - 1) and not (strongly_opens(k + 1) and len(h.split()) <= 10):
-                continue
+            strong = strongly_opens(k + 1)
             if not opens(k + 1):
                 # a wrapped heading: up to two short lower-case lines, then a block opens
                 parts, kk = [h], k + 1
@@ -215,10 +233,15 @@ def _heading_lines(lines: list[_Line], is_heading: Callable[[str], str | None] |
                         break
                     kk += 1
                 joined = " ".join(parts)
-                if len(parts) == 1 or not (opens(kk + 1) or GRADE_TAIL.search(lines[visible[kk]].text)) \
-                        or len(joined.split()) > 16:
+                if len(parts) == 1 or len(joined.split()) > 16:
+                    continue
+                graded = bool(GRADE_TAIL.search(lines[visible[kk]].text))
+                if not (opens(kk + 1) or graded):
                     continue
                 h = joined
+                strong = graded or strongly_opens(kk + 1)
+            if not closes(k - 1) and not (strong and len(h.split()) <= 12):
+                continue
         out[i] = h
     return out
 
@@ -232,7 +255,7 @@ class _Cand:
     body: int  # offset where the text after the number starts
 
 
-def _candidates(lines: list[_Line], headings: dict[int, str]) -> list[_Cand]:
+def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
     out = []
     for i, ln in enumerate(lines):
         if ln.furniture or i in headings:
@@ -286,7 +309,7 @@ def _best_chain(cands: list[_Cand]) -> list[int]:
     return chain[::-1]
 
 
-def _orphan_line(lines: list[_Line], i: int, headings: dict[int, str]) -> bool:
+def _orphan_line(lines: list[Line], i: int, headings: dict[int, str]) -> bool:
     """An unnumbered line that reads like the start of a paragraph whose number was lost."""
     t = lines[i].text.strip()
     b = _BULLET_LINE.match(t)
@@ -309,6 +332,12 @@ def split(text: str, *, is_heading: Callable[[str], str | None] | None = None,
     ``is_heading`` (line -> heading text or None) replaces the generic heading test for a
     layout whose headings are known; ``furniture=False`` keeps page furniture lines.
     """
+    return analyse(text, is_heading=is_heading, furniture=furniture).spans
+
+
+def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
+            furniture: bool = True) -> Layout:
+    """Lines, heading lines and numbered paragraphs of ``text`` (see :func:`split`)."""
     lines = _lines(text)
     if furniture:
         mark_furniture(text, lines)
@@ -374,7 +403,7 @@ def split(text: str, *, is_heading: Callable[[str], str | None] | None = None,
         prev_heads = heading_idx[:hpos]
         heading = headings[prev_heads[-1]] if prev_heads else None
         spans.append(Span(Paragraph(c.number, "".join(parts).strip(), heading), c.pos, max(end, c.pos)))
-    return spans
+    return Layout(lines, headings, spans)
 
 
 def numbered_paragraphs(text: str, **kwargs) -> list[Paragraph]:

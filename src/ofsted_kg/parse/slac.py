@@ -1,9 +1,431 @@
-"""Layout parser for the 'slac' framework (to be written)."""
+"""Layout parser for SLAC reports: 2009-12 'Inspection of safeguarding and looked after
+children services'.
+
+The layout: a title block (title, authority, inspection dates, reporting inspector, age group,
+published date), numbered paragraphs, then two parts, 'Safeguarding services' and 'Services
+for looked after children'. Each part opens with 'Overall effectiveness' and 'Capacity for
+improvement' (each heading followed by 'Grade 2 (good)' or on the same line) and 'Areas for
+improvement' (a lead-in paragraph, then items under 'Immediately:' / 'Within three months:' /
+'Within six months:'), then one graded heading per area. The report ends with the 'Record of
+main findings' table: one row per graded area (label, grade) under the part headings.
+
+Grades come from the table (evidence ``record-of-main-findings``) and from the headings in the
+body (``heading``); a grade stated in neither is read from the first sentence under the
+area's heading (``sentence``). When the table and a heading disagree the table wins and a
+warning names both. The part an area belongs to is decided by order, not by the table's
+sub-headings, which extractions misplace: the first area that repeats (or one that only the
+looked after part grades, such as 'Being healthy') starts the looked after part. A
+recommendation's section is the part it stands in, whatever its lead-in sentence says.
+
+The machinery here (title block, table, headings, recommendation lists) is shared with the
+2012-13 looked after children layout in :mod:`ofsted_kg.parse.lac2012`.
+"""
 from __future__ import annotations
 
-from . import common
+import re
+from dataclasses import dataclass
+
+from ..model import Judgement, Recommendation
+from . import common, paragraphs
+
+TITLE = re.compile(r"inspection\s+of\s+safeguarding\s+and\s+looked\s+after\s+children(?:'s)?\s+services", re.I)
+
+# (part, area code, label pattern). Labels are compared lower case, punctuation folded, 'the'
+# dropped at the start, and must match whole.
+SLAC_AREAS: list[tuple[str, str, str]] = [
+    ("*", "overall-effectiveness", r"overall effectiveness(?: of .*)?"),
+    ("*", "capacity-for-improvement", r"capacity (?:for|to) improve(?:ment)?(?: .*)?"),
+    ("safeguarding", "safe-and-feel-safe", r"(?:children and young people )?(?:are )?safe and feel safe"),
+    ("*", "quality-of-provision", r"(?:the )?quality of (?:service )?provision(?: .*)?"),
+    ("safeguarding", "health-contribution",
+     r"(?:the )?contribution of (?:the )?health (?:agencies|services|partners)(?: .*)?"),
+    ("*", "ambition-and-prioritisation", r"ambition and prioriti[sz]ation"),
+    ("*", "leadership-and-management", r"leadership and management"),
+    ("*", "performance-management-and-quality-assurance",
+     r"performance management(?: and quality assurance)?|quality assurance and performance management"),
+    ("safeguarding", "partnership-working", r"partnership working"),
+    ("*", "equality-and-diversity", r"equality and diversity"),
+    ("looked-after", "being-healthy", r"being healthy"),
+    ("looked-after", "staying-safe", r"staying safe"),
+    ("looked-after", "enjoying-and-achieving", r"enjoying and achieving"),
+    ("looked-after", "positive-contribution", r"(?:making a )?positive contribution(?: .*)?"),
+    ("looked-after", "economic-well-being", r"(?:achieving )?economic well ?being"),
+]
+PARTS = ("safeguarding", "looked-after")
+
+_GRADE_WORD = r"outstanding|good|adequate|inadequate|requires improvement"
+_ROW_GRADE = re.compile(r"^(.*?)[\s:|*]*\b(" + _GRADE_WORD + r"|grade\s*[1-4])\b[\s|*.]*$", re.I)
+_TIMESCALES = [
+    ("immediately", re.compile(r"^immediate(?:ly)?\b", re.I)),
+    ("within-3-months", re.compile(r"^within\s+(?:three|3)\s+months?\b", re.I)),
+    ("within-6-months", re.compile(r"^within\s+(?:six|6)\s+months?\b", re.I)),
+]
+_TIMESCALE_ANY = re.compile(r"^(?:immediately|within\s+\w+\s+(?:months?|weeks?)|in\s+the\s+(?:longer|medium|short)\s+term"
+                            r"|over\s+the\s+next\s+\w+\s+months?)\b\s*:?\s*$", re.I)
+_ITEM_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]|\(?[a-z]\)|\d{1,2}\))\s*")
+
+
+def label_key(s: str) -> str:
+    s = s.lower().replace("&", " and ").replace("wellbeing", "well being").replace("well-being", "well being")
+    s = re.sub(r"[^a-z0-9 ]+", " ", s)
+    s = " ".join(s.split())
+    return re.sub(r"^the ", "", s)
+
+
+def area_of(label: str, areas: list[tuple[str, str, str]]) -> tuple[str, str] | None:
+    """(part, area code) of a printed label, part '*' when both parts grade it."""
+    key = label_key(label)
+    if not key:
+        return None
+    for part, code, rx in areas:
+        if re.fullmatch(rx, key):
+            return part, code
+    return None
+
+
+# --------------------------------------------------------------------------- text set-up
+
+def prepare(text: str) -> str:
+    """PDF page furniture removed (via :mod:`ofsted_kg.parse.pages` when present)."""
+    try:
+        from .pages import strip_furniture
+    except ImportError:  # pragma: no cover - the module belongs to another step
+        return text
+    return strip_furniture(text)
+
+
+# --------------------------------------------------------------------------- title block
+
+_AUTH_PREFIX = re.compile(r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|metropolitan\s+borough\s+of|"
+                          r"borough\s+of|county\s+of|city\s+and\s+county\s+of|council\s+of\s+the)\s+", re.I)
+_AUTH_SUFFIX = re.compile(r"\s+(?:metropolitan\s+borough\s+council|metropolitan\s+district\s+council|"
+                          r"county\s+borough\s+council|county\s+council|city\s+council|borough\s+council|"
+                          r"district\s+council|council)$", re.I)
+
+
+def authority_names(printed: str) -> tuple[str, str | None]:
+    """('Hammersmith and Fulham', 'London Borough of Hammersmith and Fulham') from the printed
+    name; the official name is None when the report prints only the short name."""
+    printed = common.flatten(printed).strip(" .,:;-")
+    short = _AUTH_PREFIX.sub("", printed)
+    short = _AUTH_SUFFIX.sub("", short)
+    if re.match(r"^city\s+of\s+", short, re.I) and not re.fullmatch(r"city\s+of\s+london", short, re.I):
+        short = re.sub(r"^city\s+of\s+", "", short, flags=re.I)
+    short = short.strip(" ,")
+    if not short:
+        return printed, None
+    return short, (printed if short != printed else None)
+
+
+_FIELD_STOP = r"(?=\s+(?:inspection\s+dates?|reporting\s+inspector|lead\s+inspector|age\s+group|published|" \
+              r"report\s+published|date\s+of\s+publication|©|crown\s+copyright)\b|$)"
+
+
+def _field(head: str, label: str) -> str | None:
+    m = re.search(r"\b(?:" + label + r")\s*:?\s*(.+?)" + _FIELD_STOP, head, re.I)
+    return m.group(1).strip() if m else None
+
+
+def read_title_block(text: str, report, title: re.Pattern[str]) -> None:
+    """Authority, inspection dates, reporting inspector and published date from the first page."""
+    head = common.flatten(text[:6000])
+    m = title.search(head)
+    after = head[m.end():] if m else head
+    auth = re.match(r"\s*(.+?)" + _FIELD_STOP, after, re.I)
+    if auth and auth.group(1).strip() and len(auth.group(1)) < 90:
+        name, official = authority_names(auth.group(1))
+        report.authority.name, report.authority.official_name = name, official
+    dates = _field(after, r"inspection\s+dates?")
+    if dates:
+        report.inspection.start_date, report.inspection.end_date = common.parse_date_range(dates)
+    lead = _field(after, r"reporting\s+inspector|lead\s+inspector")
+    if lead:
+        report.inspection.lead_inspector = common.clean_person(lead)
+    pub = _field(after, r"published|report\s+published|date\s+of\s+publication")
+    if pub:
+        report.inspection.published_date = common.parse_date(pub)
+    if not report.authority.name:
+        report.warnings.append("authority name not found in the title block")
+
+
+# --------------------------------------------------------------------------- grades
+
+@dataclass
+class Found:
+    part: str
+    area: str
+    grade: str
+    where: str  # record-of-main-findings | heading | sentence
+    offset: int  # in the text, where the grade stands
+    label: str
+
+
+class PartTracker:
+    """Assigns areas to parts by order: the first repeated area, or one only the second part
+    grades, starts the second part (for a one-part layout everything stays in the first)."""
+
+    def __init__(self, parts: tuple[str, ...]):
+        self.parts = parts
+        self.k = 0
+        self.seen: set[str] = set()
+
+    def part_for(self, part: str, code: str) -> str:
+        if len(self.parts) > 1 and self.k == 0 and (code in self.seen or part == self.parts[1]):
+            self.k, self.seen = 1, set()
+        self.seen.add(code)
+        return self.parts[self.k]
+
+
+_RECORD = re.compile(r"^\s*record\s+of\s+main\s+findings\s*:?\s*$", re.I | re.M)
+
+
+def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found], int | None]:
+    """Rows of the 'Record of main findings' table and the offset where the table starts."""
+    starts = list(_RECORD.finditer(text))
+    if not starts:
+        return [], None
+    start = starts[-1].end()
+    tracker = PartTracker(parts)
+    out: list[Found] = []
+    pending: list[str] = []
+    pos = start
+    for raw in text[start:].split("\n"):
+        line_off = pos
+        pos += len(raw) + 1
+        line = raw.replace("|", " ").replace("*", " ").strip()
+        if not line:
+            continue
+        m = _ROW_GRADE.match(line)
+        if not m:
+            pending = (pending + [line])[-3:]
+            continue
+        label_line, grade = m.group(1).strip(), common.grade_code(m.group(2))
+        candidates = [label_line] if label_line else []
+        for k in range(1, len(pending) + 1):
+            candidates.append(" ".join(pending[-k:] + ([label_line] if label_line else [])))
+        pending = []
+        hit = next((area_of(c, areas) for c in candidates if area_of(c, areas)), None)
+        if not hit or not grade:
+            continue
+        part = tracker.part_for(*hit)
+        out.append(Found(part, hit[1], grade, "record-of-main-findings", line_off, label_line))
+    return out, starts[-1].start()
+
+
+def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, ...],
+                stop: int | None) -> list[Found]:
+    """Grades stated with the area headings in the body: 'Heading' + 'Grade 2 (good)' on the
+    next line, or both on one line ('Quality of provision Grade 2 (good)')."""
+    tracker = PartTracker(parts)
+    out: list[Found] = []
+    lines = layout.lines
+    visible = [i for i, ln in enumerate(lines) if not ln.furniture and ln.text.strip()]
+    for k, i in enumerate(visible):
+        ln = lines[i]
+        if stop is not None and ln.start >= stop:
+            break
+        t = ln.text.strip()
+        tail = paragraphs.GRADE_TAIL.search(t)
+        if not tail:
+            continue
+        grade = common.grade_code(tail.group()) or common.find_grade(tail.group())
+        label = t[:tail.start()].strip(" *:-|")
+        if label and not label[0].isalpha():
+            continue
+        if label and re.search(r"\bA service\b|requirements", label):
+            continue
+        candidates = [label] if label else []
+        if not label:
+            prev = [lines[j].text.strip() for j in visible[max(0, k - 3):k]]
+            for n in range(1, len(prev) + 1):
+                candidates.append(" ".join(prev[-n:]))
+        hit = next((area_of(c, areas) for c in candidates if area_of(c, areas)), None)
+        if not hit or not grade:
+            continue
+        part = tracker.part_for(*hit)
+        out.append(Found(part, hit[1], grade, "heading", ln.end, candidates[0]))
+    return out
+
+
+_FIRST_SENTENCE = re.compile(r"^(.*?[.!?])(?:\s|$)", re.S)
+
+
+def sentence_grade(par_text: str) -> str | None:
+    """The grade a paragraph's first sentence gives ('... is good.'), when it ends with one."""
+    m = _FIRST_SENTENCE.match(par_text.strip())
+    if not m:
+        return None
+    s = m.group(1)
+    g = re.search(r"\b(?:is|are|remains?|judged(?: to be)?|as)\s+(?:now\s+|overall\s+|also\s+)?(" + _GRADE_WORD +
+                  r")(?:\s+overall)?[.!?]$", s, re.I)
+    return common.grade_code(g.group(1)) if g else None
+
+
+def combine(report, prefix: str, table: list[Found], body: list[Found], layout: paragraphs.Layout,
+            order: list[tuple[str, str]]) -> None:
+    """Judgements from table and body rows: the table wins, disagreements become warnings."""
+    spans = layout.spans
+    starts_of_heads = sorted(layout.lines[i].start for i in layout.headings)
+
+    def para_after(offset: int) -> int | None:
+        nxt = next((h for h in starts_of_heads if h > offset), None)
+        return paragraphs.first_paragraph_after(spans, offset, before=nxt)
+
+    by_table = {(f.part, f.area): f for f in reversed(table)}
+    by_body = {(f.part, f.area): f for f in reversed(body)}
+    for key in order:
+        t, b = by_table.get(key), by_body.get(key)
+        para = para_after(b.offset) if b else None
+        sent = None
+        if para is not None:
+            ptext = next(s.paragraph.text for s in spans if s.paragraph.number == para)
+            sent = sentence_grade(ptext)
+        name = area_code(prefix, key)
+        if t:
+            grade, where = t.grade, t.where
+            if b and b.grade != t.grade:
+                report.warnings.append(
+                    f"{name}: the record of main findings says {t.grade}, the heading says {b.grade}; "
+                    f"kept {t.grade}")
+        elif b:
+            grade, where = b.grade, b.where
+        elif sent:
+            grade, where = sent, "sentence"
+        else:
+            continue
+        if sent and sent != grade and (t or b):
+            report.warnings.append(f"{name}: the first sentence under the heading says {sent}, "
+                                   f"the {'record of main findings' if t else 'heading'} says {grade}; kept {grade}")
+        report.judgements.append(Judgement(name, grade, where, para))
+    missing = [area_code(prefix, k) for k in order if not any(j.area == area_code(prefix, k) for j in report.judgements)]
+    if missing:
+        report.warnings.append("no grade found for: " + ", ".join(missing))
+
+
+def area_code(prefix: str, key: tuple[str, str]) -> str:
+    part, area = key
+    return f"{prefix}.{part}.{area}" if part else f"{prefix}.{area}"
+
+
+# --------------------------------------------------------------------------- recommendations
+
+_AREAS_FOR_IMPROVEMENT = re.compile(r"^\s*(?:areas?\s+for\s+(?:development\s+and\s+)?improvement|"
+                                    r"recommendations(?:\s+for\s+improvement)?)\s*:?\s*$", re.I)
+
+
+def timescale_of(line: str) -> str | None | bool:
+    """Timescale code for a timescale heading line, None for one we have no code for, False
+    when the line is no timescale heading."""
+    s = line.strip().strip("*:# ").strip()
+    if not _TIMESCALE_ANY.match(s + ("" if s.endswith(":") else "")) and not _TIMESCALE_ANY.match(s):
+        return False
+    for code, rx in _TIMESCALES:
+        if rx.match(s):
+            return code
+    return None
+
+
+def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int | None) -> list[Recommendation]:
+    """Items of every 'Areas for improvement' list; ``section_at(offset)`` names the section."""
+    lines = layout.lines
+    out: list[Recommendation] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if stop is not None and ln.start >= stop:
+            break
+        if not _AREAS_FOR_IMPROVEMENT.match(ln.text.replace("*", "")):
+            i += 1
+            continue
+        i += 1
+        timescale: str | None = None
+        items: list[tuple[int, list[str], str | None]] = []  # (offset, lines, timescale)
+        blank_before = False
+        in_list = False
+        while i < n:
+            ln = lines[i]
+            if stop is not None and ln.start >= stop:
+                break
+            if ln.furniture:
+                i += 1
+                continue
+            t = ln.text.strip()
+            if not t:
+                blank_before = True
+                i += 1
+                continue
+            ts = timescale_of(t)
+            if ts is not False:
+                timescale, in_list, blank_before = ts, True, False
+                i += 1
+                continue
+            if i in layout.headings and not _ITEM_BULLET.match(ln.text):
+                break
+            if paragraphs._START.match(ln.text) and not in_list:
+                # the lead-in paragraph ('21. In order to improve ...')
+                i += 1
+                blank_before = False
+                continue
+            if paragraphs._START.match(ln.text) and in_list and not _ITEM_BULLET.match(ln.text):
+                break  # the next numbered paragraph
+            if not in_list:
+                i += 1
+                continue
+            bullet = _ITEM_BULLET.match(ln.text)
+            body = ln.text[bullet.end():] if bullet else t
+            body = body.strip()
+            new_item = bool(bullet) or not items
+            if not new_item:
+                prev_text = items[-1][1][-1]
+                if blank_before:
+                    new_item = body[:1].isupper() or bool(re.search(r"[.;]$", prev_text))
+                else:
+                    new_item = body[:1].isupper() and bool(re.search(r"[.;]$", prev_text))
+            if new_item:
+                items.append((ln.start, [body], timescale))
+            else:
+                items[-1][1].append(body)
+            blank_before = False
+            i += 1
+        for off, parts, ts in items:
+            txt = common.flatten(" ".join(parts))
+            if len(txt) < 8:
+                continue
+            out.append(Recommendation(text=txt, timescale=ts, section=section_at(off),
+                                      paragraph=paragraphs.paragraph_at(layout.spans, off)))
+    return out
+
+
+# --------------------------------------------------------------------------- the layout
+
+_PART2 = re.compile(r"^\s*services\s+for\s+(?:looked\s+after\s+children|children\s+looked\s+after)\b.*$", re.I | re.M)
 
 
 def parse(text: str, report) -> None:
-    common.fill_generic(text, report)
-    report.warnings.append("slac layout parser not written yet")
+    text = prepare(text)
+    read_title_block(text, report, TITLE)
+    layout = paragraphs.analyse(text)
+    report.paragraphs = [s.paragraph for s in layout.spans]
+    table, table_at = record_table(text, SLAC_AREAS, PARTS)
+    body = body_grades(layout, text, SLAC_AREAS, PARTS, table_at)
+    order = [(p, code) for p in PARTS for part, code, _ in SLAC_AREAS if part in ("*", p)]
+    combine(report, "slac", table, body, layout, order)
+
+    # where the looked after part begins: its heading after the first numbered paragraph,
+    # else the first looked after area graded in the body
+    first_par = layout.spans[0].start if layout.spans else 0
+    part2 = next((m.start() for m in _PART2.finditer(text) if m.start() > first_par
+                  and (table_at is None or m.start() < table_at)), None)
+    la_body = [f.offset for f in body if f.part == "looked-after"]
+    if part2 is None and la_body:
+        part2 = min(la_body)
+    if part2 is None:
+        report.warnings.append("could not find where the looked after children part begins")
+
+    def section_at(offset: int) -> str:
+        return "looked-after" if part2 is not None and offset >= part2 else "safeguarding"
+
+    report.recommendations = recommendations(text, layout, section_at, table_at)
+    if not report.recommendations:
+        report.warnings.append("no areas for improvement found")
