@@ -1,9 +1,357 @@
-"""Layout parser for the 'sif' framework (to be written)."""
+"""Layout parser for the single inspection framework (SIF, 2013-18).
+
+Three layouts share this module:
+
+* the single inspection, "Inspection of services for children in need of help and protection,
+  children looked after and care leavers and Review of the effectiveness of the Local
+  Safeguarding Children Board": a summary box on page 1 (overall judgement sentence, a numbered
+  table of five graded areas, from 2014 also the LSCB grade), then section 1 on the local
+  authority and section 2 on the LSCB;
+* the re-inspection ("Re-inspection of services for children ..."), the same without the LSCB;
+* the stand-alone review of the LSCB ("Review of the effectiveness of the Local Safeguarding
+  Children Board" alone), one judgement.
+
+Grades are read from every place the report states them: the page-1 box (``summary-table``:
+table rows; ``sentence``: "The overall judgement is ...", "Children's services in X are ..."),
+section headings in the body (``heading``: "The experiences and progress of children looked
+after and achieving permanence are good", "The graded judgement for adoption performance is
+that it is good", "Leadership, management and governance" followed by the grade) and
+executive-summary sentences. The page-1 box wins where they disagree, with a warning.
+
+Recommendations are the numbered items under "What does the local authority / LSCB need to
+improve?", "Recommendations" and "Areas for improvement"; items under "Priority and immediate
+action" are due immediately. Their section is the part of the report they stand in: before the
+LSCB part (section 2 / "The Local Safeguarding Children Board (LSCB)") ``local-authority``,
+after it ``lscb``.
+"""
 from __future__ import annotations
 
-from . import common
+import re
+
+from ..model import Judgement, Recommendation
+from . import common, pages, paragraphs
+
+GRADE = r"(outstanding|good|adequate|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?)"
+FLAGS = re.I | re.M
+
+
+def _ws(phrase: str) -> str:
+    """A phrase as a regex that allows any whitespace (line breaks) between its words."""
+    return r"\s+".join(phrase.split())
+
+
+# Rows of the page-1 table: "2. Children looked after and achieving permanence Good".
+_TABLE = [
+    ("sif.help-and-protection", _ws(r"Children who need help and protection")),
+    ("sif.looked-after-and-permanence", _ws(r"Children looked after and achieving permanence")),
+    ("sif.adoption-performance", _ws(r"Adoption performance")),
+    ("sif.care-leavers", _ws(r"Experiences? and progress of care leavers")),
+    ("sif.leadership-management-and-governance", _ws(r"Leadership, management and governance")),
+]
+_TABLE_RX = [(area, re.compile(r"^\s*\d(?:\.\d)?\.?\s+" + label + r"\s*:?\s+" + GRADE + r"\b", FLAGS))
+             for area, label in _TABLE]
+
+_OVERALL_SENTENCES = [
+    re.compile(_ws(r"The overall judgement is") + r"\s+(?:that\s+)?(?:children's\s+services\s+)?"
+               r"(?:are\s+|is\s+)?" + GRADE + r"\b", re.I),
+    re.compile(r"Children's\s+services\s+in\s+(?:(?!\b(?:[Ww]ere|[Ww]as|judged|been|not)\b)[^.,;:]){1,100}?\s"
+               r"(?:are\s+|is\s+|remain\s+)?(?i:" + GRADE + r")\b"),
+]
+_LSCB_SENTENCES = [
+    re.compile(r"^\s*" + _ws(r"The effectiveness of the") + r"\s+(?:Local\s+Safeguarding\s+Children\s+Board|LSCB)"
+               r"(?:\s+\(LSCB\))?\s+is\s+" + GRADE + r"\b", FLAGS),
+    re.compile(r"^\s*" + _ws(r"The Local Safeguarding Children Board") + r"(?:\s+\(LSCB\))?\s+(?:is\s+|are\s+)?"
+               + GRADE + r"\b", FLAGS),
+]
+
+# Section headings in the body, each followed by its grade.
+_HEADINGS = [
+    ("sif.help-and-protection", re.compile(
+        r"^\s*" + _ws(r"The experiences and progress of children who need help and protection")
+        + r"(?:\s+(?:are|is))?\s+" + GRADE + r"\b", FLAGS)),
+    ("sif.looked-after-and-permanence", re.compile(
+        r"^\s*" + _ws(r"The experiences and progress of children looked after and achieving permanence")
+        + r"(?:\s+(?:are|is))?\s+" + GRADE + r"\b", FLAGS)),
+    ("sif.adoption-performance", re.compile(
+        r"^\s*" + _ws(r"The graded") + r"\s+judge?ment\s+(?:for|about|on)\s+(?:the\s+)?"
+        + _ws("adoption performance") + r"\s+(?:is\s+)?(?:that\s+it\s+)?(?:is\s+)?" + GRADE + r"\b", FLAGS)),
+    ("sif.care-leavers", re.compile(
+        r"^\s*" + _ws(r"The graded") + r"\s+judge?ment\s+(?:for|about|on)\s+(?:the\s+)?"
+        + _ws("experiences? and progress of care leavers") + r"\s+(?:is\s+)?(?:that\s+it\s+)?(?:is\s+)?"
+        + GRADE + r"\b", FLAGS)),
+    ("sif.leadership-management-and-governance", re.compile(
+        r"^\s*" + _ws(r"Leadership, management and governance") + r"(?:\s+(?:are|is))?\s+" + GRADE + r"\b",
+        FLAGS)),
+] + [("sif.lscb-effectiveness", rx) for rx in _LSCB_SENTENCES]
+
+_AREA_ORDER = ["sif.overall-effectiveness", "sif.help-and-protection", "sif.looked-after-and-permanence",
+               "sif.adoption-performance", "sif.care-leavers", "sif.leadership-management-and-governance",
+               "sif.lscb-effectiveness"]
+
+# Where page 1 (the summary box) ends in text that has no form feeds.
+_PAGE1_END = re.compile(r"^\s*(Executive summary|Contents|Summary of key findings|Section 1\b|"
+                        r"Information about this)", FLAGS)
+
+_LSCB_PART = re.compile(
+    r"^\s*(?:Section\s+2:?\s+" + _ws("The effectiveness of the local safeguarding children board")
+    + r"|" + _ws("The Local Safeguarding Children Board") + r"(?:\s+\(LSCB\))?)\s*$", FLAGS)
+
+_NUMBERED = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25fc]\s+)?(\d{1,3})\.(?!\d)\s*(?=\S)(.*)$")
+# a bullet glyph: the usual ones, or a private-use symbol-font character (U+F06E, U+F0B7, ...)
+BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25fc\u25a0\u25cf\u2023\u2043]|[\ue000-\uf8ff])\s*(?=\S)(.*)$")
+
+
+def title_block(text: str) -> tuple[str, str]:
+    """(page 1, rest) of a report; page 1 ends at the first form feed or summary heading."""
+    if "\f" in text[:8000]:
+        first, rest = text.split("\f", 1)
+        return first, rest
+    m = _PAGE1_END.search(text, 200)
+    cut = m.start() if m else min(len(text), 3000)
+    return text[:cut], text[cut:]
+
+
+def parse_dates(s: str) -> tuple[str | None, str | None]:
+    """Inspection dates as printed: '20 June – 13 July 2017' or '1/06/2015 – 25/06/2015'."""
+    nums = re.findall(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b", s[:80])
+    if nums:
+        iso = [_numeric(*n) for n in nums[:2]]
+        return iso[0], iso[-1]
+    return common.parse_date_range(s)
+
+
+def _numeric(d: str, m: str, y: str) -> str | None:
+    y = y if len(y) == 4 else "20" + y
+    try:
+        from datetime import date
+
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
+    """Authority (the lines above the title), dates, published date and lead inspector."""
+    head = text[:3000]
+    m = title_rx.search(head)
+    if m:
+        above = [ln.strip() for ln in head[:m.start()].splitlines() if ln.strip() and not ln.strip().isdigit()]
+        printed = " ".join(above[-3:])
+        report.authority.name, report.authority.official_name = common.authority_names(printed)
+    m = re.search(r"^\s*Inspection dates?:?\s*(.+)", head, re.M)
+    if m:
+        report.inspection.start_date, report.inspection.end_date = parse_dates(m.group(1))
+    m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
+    if m:
+        report.inspection.published_date = parse_dates(m.group(1))[0]
+    m = re.search(r"^\s*Lead inspector(?:\s+on\s+site)?:?\s*(.+)", text, re.M | re.I)
+    if m:
+        report.inspection.lead_inspector = common.clean_person(m.group(1))
+
+
+def add_grade(found: dict, area: str, grade: str | None, evidence: str, paragraph: int | None = None) -> None:
+    if grade:
+        found.setdefault(area, []).append((evidence, grade, paragraph))
+
+
+_RANK = {"summary-table": 0, "sentence-summary": 1, "heading": 2, "sentence": 3}
+
+
+def settle(found: dict, order: list[str], report) -> None:
+    """One judgement per area: the summary box over headings over sentences; warn on disagreement."""
+    for area in order:
+        if area not in found:
+            continue
+        places = sorted(found[area], key=lambda p: _RANK.get(p[0], 9))
+        evidence, grade, _ = places[0]
+        paragraph = next((p for e, g, p in places if e == "heading" and p is not None), None)
+        for e, g, _p in places[1:]:
+            if g != grade:
+                report.warnings.append(
+                    f"{area}: the {_label(evidence)} says {grade}, the {_label(e)} says {g}; "
+                    f"took the {_label(evidence)}")
+                break
+        report.judgements.append(Judgement(area=area, grade=grade,
+                                           evidence="sentence" if evidence == "sentence-summary" else evidence,
+                                           paragraph=paragraph))
+
+
+def _label(evidence: str) -> str:
+    return {"summary-table": "summary table", "sentence-summary": "summary box", "heading": "heading",
+            "sentence": "report text"}.get(evidence, evidence)
+
+
+def _grade(s: str) -> str | None:
+    return common.grade_code(" ".join(s.split()).replace("Require ", "Requires ").replace("require ", "requires "))
+
+
+_TITLE = re.compile(r"^\s*(?:Re-inspection|Inspection) of services for children|^\s*Review of the effectiveness",
+                    re.I | re.M)
 
 
 def parse(text: str, report) -> None:
-    common.fill_generic(text, report)
-    report.warnings.append("sif layout parser not written yet")
+    page1, _ = title_block(text)
+    body = pages.strip_furniture(text, keep_breaks=True)
+    body_start = body.find("\f") if "\f" in body else len(page1)
+    fill_meta(body, report, _TITLE)
+    spans = paragraphs.split(body)
+    report.paragraphs = [sp.paragraph for sp in spans]
+    flat1 = common.flatten(page1)
+    standalone = not re.search(r"Inspection of services for children", flat1, re.I)
+    if re.search(r"^\s*Re-inspection of services", page1, re.I | re.M):
+        report.inspection_type = "re-inspection"
+    elif standalone:
+        report.inspection_type = "lscb-review"
+
+    found: dict = {}
+    for area, rx in _TABLE_RX:
+        m = rx.search(page1)
+        if m:
+            add_grade(found, area, _grade(m.group(1)), "summary-table")
+    for rx in _OVERALL_SENTENCES:
+        m = rx.search(flat1)
+        if m and not standalone:
+            add_grade(found, "sif.overall-effectiveness", _grade(m.group(1)), "sentence-summary")
+            break
+    for rx in _LSCB_SENTENCES:
+        m = rx.search(page1)
+        if m:
+            add_grade(found, "sif.lscb-effectiveness", _grade(m.group(1)), "sentence-summary")
+            break
+    for area, rx in _HEADINGS:
+        for m in rx.finditer(body, body_start):
+            if standalone and area != "sif.lscb-effectiveness":
+                continue
+            add_grade(found, area, _grade(m.group(1)), "heading", paragraphs.first_paragraph_after(spans, m.end()))
+    if not standalone:
+        for rx in _OVERALL_SENTENCES:
+            for m in rx.finditer(common.flatten(body[body_start:])):
+                add_grade(found, "sif.overall-effectiveness", _grade(m.group(1)), "sentence")
+    settle(found, _AREA_ORDER, report)
+    if not report.judgements:
+        report.warnings.append("no graded judgements found")
+
+    lscb_at = len(body)
+    if standalone:
+        lscb_at = 0
+    else:
+        m = _LSCB_PART.search(body, body_start)
+        if m:
+            lscb_at = m.start()
+        for rx in _LSCB_SENTENCES:
+            m = rx.search(body, body_start)
+            if m:
+                lscb_at = min(lscb_at, m.start())
+    report.recommendations.extend(recommendations(body[body_start:], lscb_at - body_start))
+
+
+# --- recommendations --------------------------------------------------------------------
+
+_REC_START = re.compile(r"^\s*(What does the (?:local authority|LSCB|board) need to improve\??|Recommendations:?|"
+                        r"Areas for improvement:?|Priority and immediate action:?)\s*$", re.I)
+_REC_END = re.compile(
+    r"^\s*(The local authority's strengths|.{0,60}\bstrengths\b[^.]{0,40}$|Information about|Summary\b|Inspection judge?ments?|"
+    r"Inspection findings|The experiences and progress|Leadership, management and governance|Executive summary|"
+    r"The Local Safeguarding Children Board|The effectiveness of the|Section \d|What the inspection judge?ments|"
+    r"Key judgement|The inspection team|Key strengths|.*\bweaknesses\b|Next steps|Annex)", re.I)
+_NO_ACTION = re.compile(r"^(The inspection did not (?:find|identify)|There (?:are|were) no|No (?:areas|priority|immediate)"
+                        r"|None\.?$)\b", re.I)
+
+
+def _timescale(subheading: str) -> str | None:
+    s = subheading.lower()
+    if "immediate" in s or "priority" in s:
+        return "immediately"
+    if re.search(r"\b(three|3) months", s):
+        return "within-3-months"
+    if re.search(r"\b(six|6) months", s):
+        return "within-6-months"
+    return None
+
+
+def recommendations(body: str, lscb_at: int) -> list[Recommendation]:
+    """Numbered items of every recommendation list, with timescale and section."""
+    out: list[Recommendation] = []
+    lines = body.split("\n")
+    pos = 0
+    offsets = []
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    i = 0
+    while i < len(lines):
+        m = _REC_START.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        section = "lscb" if offsets[i] >= lscb_at else "local-authority"
+        timescale = _timescale(m.group(1))
+        cur: list[str] | None = None
+        cur_no: int | None = None
+        items: list[tuple[int | None, str, str | None]] = []
+        i += 1
+        while i < len(lines):
+            ln = lines[i].strip()
+            if not ln:
+                i += 1
+                continue
+            num = _NUMBERED.match(lines[i])
+            bullet = None if num else BULLET.match(lines[i])
+            sub = _REC_START.match(lines[i])
+            if sub:
+                if cur is not None:
+                    items.append((cur_no, " ".join(cur), timescale))
+                cur, cur_no = None, None
+                if re.match(r"\s*(What does|Recommendations)", sub.group(1), re.I):
+                    break  # a new list: let the outer loop take it
+                timescale = _timescale(sub.group(1))
+                i += 1
+                continue
+            if num:
+                if cur is not None:
+                    items.append((cur_no, " ".join(cur), timescale))
+                cur, cur_no = [num.group(2).strip()], int(num.group(1))
+                i += 1
+                continue
+            if bullet:
+                if cur is not None:
+                    items.append((cur_no, " ".join(cur), timescale))
+                cur, cur_no = [bullet.group(1).strip()], None
+                i += 1
+                continue
+            if _REC_END.match(ln) and _closed(cur):
+                break
+            if cur is not None and not _closed(cur):
+                cur.append(ln)
+            elif cur is not None and _is_subheading(lines, i):
+                items.append((cur_no, " ".join(cur), timescale))
+                cur, cur_no = None, None
+            elif cur is not None:
+                cur.append(ln)
+            elif _is_subheading(lines, i) or _NO_ACTION.match(ln):
+                pass  # a topic heading inside the list, or "There are no priority actions."
+            else:
+                break  # prose: the list is over
+            i += 1
+        if cur is not None:
+            items.append((cur_no, " ".join(cur), timescale))
+        for no, txt, ts in items:
+            txt = common.flatten(txt)
+            if not txt or _NO_ACTION.match(txt):
+                continue
+            out.append(Recommendation(text=txt, timescale=ts, section=section, paragraph=no))
+    return out
+
+
+def _closed(cur: list[str] | None) -> bool:
+    return cur is None or cur[-1].rstrip().endswith((".", ";", ":", ")", "?"))
+
+
+def _is_subheading(lines: list[str], i: int) -> bool:
+    ln = lines[i].strip()
+    if len(ln) > 90 or ln.endswith((".", ";", ",")) or not ln[:1].isupper():
+        return False
+    for nxt in lines[i + 1:i + 4]:
+        if nxt.strip():
+            return bool(_NUMBERED.match(nxt) or BULLET.match(nxt) or _REC_START.match(nxt))
+    return False
