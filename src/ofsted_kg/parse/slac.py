@@ -35,7 +35,8 @@ TITLE = re.compile(r"inspection\s+of\s+safeguarding\s+and\s+looked\s+after\s+chi
 SLAC_AREAS: list[tuple[str, str, str]] = [
     ("*", "overall-effectiveness", r"overall effectiveness(?: of .*)?"),
     ("*", "capacity-for-improvement", r"capacity (?:for|to) improve(?:ment)?(?: .*)?"),
-    ("safeguarding", "safe-and-feel-safe", r"(?:children and young people )?(?:are )?safe and feel safe"),
+    ("safeguarding", "safe-and-feel-safe",
+     r"(?:children and young people )?(?:are )?(?:safe and feel safe|safe|feel safe)(?: .*)?"),
     ("*", "quality-of-provision", r"(?:the )?quality of (?:service )?provision(?: .*)?"),
     ("safeguarding", "health-contribution",
      r"(?:the )?contribution of (?:the )?health (?:agencies|services|partners)(?: .*)?"),
@@ -96,27 +97,6 @@ def prepare(text: str) -> str:
 
 # --------------------------------------------------------------------------- title block
 
-_AUTH_PREFIX = re.compile(r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|metropolitan\s+borough\s+of|"
-                          r"borough\s+of|county\s+of|city\s+and\s+county\s+of|council\s+of\s+the)\s+", re.I)
-_AUTH_SUFFIX = re.compile(r"\s+(?:metropolitan\s+borough\s+council|metropolitan\s+district\s+council|"
-                          r"county\s+borough\s+council|county\s+council|city\s+council|borough\s+council|"
-                          r"district\s+council|council)$", re.I)
-
-
-def authority_names(printed: str) -> tuple[str, str | None]:
-    """('Hammersmith and Fulham', 'London Borough of Hammersmith and Fulham') from the printed
-    name; the official name is None when the report prints only the short name."""
-    printed = common.flatten(printed).strip(" .,:;-")
-    short = _AUTH_PREFIX.sub("", printed)
-    short = _AUTH_SUFFIX.sub("", short)
-    if re.match(r"^city\s+of\s+", short, re.I) and not re.fullmatch(r"city\s+of\s+london", short, re.I):
-        short = re.sub(r"^city\s+of\s+", "", short, flags=re.I)
-    short = short.strip(" ,")
-    if not short:
-        return printed, None
-    return short, (printed if short != printed else None)
-
-
 _FIELD_STOP = r"(?=\s+(?:inspection\s+dates?|reporting\s+inspector|lead\s+inspector|age\s+group|published|" \
               r"report\s+published|date\s+of\s+publication|©|crown\s+copyright)\b|$)"
 
@@ -133,7 +113,7 @@ def read_title_block(text: str, report, title: re.Pattern[str]) -> None:
     after = head[m.end():] if m else head
     auth = re.match(r"\s*(.+?)" + _FIELD_STOP, after, re.I)
     if auth and auth.group(1).strip() and len(auth.group(1)) < 90:
-        name, official = authority_names(auth.group(1))
+        name, official = common.authority_names(auth.group(1))
         report.authority.name, report.authority.official_name = name, official
     dates = _field(after, r"inspection\s+dates?")
     if dates:
