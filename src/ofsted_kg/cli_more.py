@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    for modname in ("cli_graph", "cli_query", "cli_load", "cli_network", "cli_tables"):
+    for modname in ("cli_graph", "cli_query", "cli_load", "cli_network", "cli_tables", "cli_themes"):
         try:
             mod = __import__(f"ofsted_kg.{modname}", fromlist=["register"])
         except ModuleNotFoundError as e:

@@ -47,4 +47,6 @@ def parse_text(text: str, source: str) -> Report:
     else:
         modules[framework].parse(text, report)
     agencies.annotate(text, report)
+    from .. import themes
+    themes.annotate(report)
     return report

@@ -1,0 +1,296 @@
+"""Recommendation themes: which of the codes in ``data/themes/themes.toml`` a recommendation is about.
+
+The method is a weighted term list kept as data users can read and change:
+
+* ``data/themes/themes.toml`` holds the scheme (code, label, definition, in order) and the scoring
+  settings;
+* ``data/themes/terms.csv`` holds the terms, one ``code,weight,pattern`` row each.
+
+A recommendation's text is scanned once, left to right, with one compiled regular expression
+(longest term first at each place, matched words not reused), so the work is linear in the text's
+length. Each matched term adds its weight to its codes; terms in the "aim" of the item (after the
+first purpose connective such as "so that" or "to ensure" that follows the first matched term) count
+``tail_factor`` times as much. Codes with at least ``min_score`` and ``keep_ratio`` x the best score
+are kept, best first (ties: the code with the heavier term, then the earlier one); an item matching
+nothing gets the ``fallback`` code. The same inputs always give the same codes in the same order.
+
+``assign(text)`` gives the codes, ``explain(text)`` the evidence behind them, ``annotate(report)``
+fills ``themes`` on every recommendation of a parsed report.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .resources import resource_dir
+
+
+IGNORE = "-"  # the terms.csv code of phrases that are matched and ignored
+
+
+class ThemeDataError(ValueError):
+    """The theme scheme or term list is malformed (names the file, line and reason)."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    code: str
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    weight: float
+    pattern: str
+    line: int  # line in terms.csv, for messages
+
+
+@dataclass
+class Evidence:
+    """One code's score for a text and the terms behind it (``explain``)."""
+
+    code: str
+    score: float
+    terms: list[str] = field(default_factory=list)  # matched words as written in the text
+    patterns: list[str] = field(default_factory=list)  # the terms.csv patterns that matched
+
+    def as_tuple(self) -> tuple[str, float, list[str]]:
+        return (self.code, self.score, list(self.terms))
+
+
+# --------------------------------------------------------------------------- patterns
+
+_WORD_SEP = r"[\s,;:/\-\u2010-\u2015]+"  # between the words of a term: spaces, line breaks, hyphens, commas
+_APOS = "['\u2019\u2018]?"
+
+
+def _word_regex(word: str) -> str:
+    """One word of a term -> regex (``*`` = any word ending/start, ``(s)`` = optional ending)."""
+    out = []
+    i = 0
+    caps = sum(c.isalpha() for c in re.sub(r"\([^)]*\)", "", word)) >= 2 and not any(
+        c.islower() for c in re.sub(r"\([^)]*\)", "", word))
+    while i < len(word):
+        c = word[i]
+        if c == "*":
+            out.append(r"\w*")
+        elif c == "(":
+            j = word.find(")", i)
+            if j < 0:
+                raise ValueError(f"unclosed '(' in {word!r}")
+            out.append("(?:" + re.escape(word[i + 1:j]) + ")?")
+            i = j
+        elif c in "'\u2019":
+            out.append(_APOS)
+        elif c == "-":
+            out.append(r"[\s\-\u2010-\u2015]?")
+        else:
+            out.append(re.escape(c))
+        i += 1
+    rx = "".join(out)
+    return f"(?-i:{rx})" if caps else rx
+
+
+def compile_pattern(pattern: str) -> str:
+    """A terms.csv pattern -> regex source (no capturing groups), whole words only."""
+    words = pattern.split()
+    if not words:
+        raise ValueError("empty pattern")
+    body = _WORD_SEP.join(_word_regex(w) for w in words)
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _literal_length(pattern: str) -> int:
+    return len(re.sub(r"\([^)]*\)|\*", "", pattern))
+
+
+# --------------------------------------------------------------------------- the term set
+
+
+class ThemeSet:
+    """A compiled scheme + term list. Build once, use for any number of texts."""
+
+    def __init__(self, themes: list[Theme], terms: list[Term], settings: dict):
+        self.themes = themes
+        self.codes = [t.code for t in themes]
+        self._rank = {c: i for i, c in enumerate(self.codes)}
+        self.terms = terms
+        self.tail_factor = float(settings.get("tail_factor", 0.5))
+        self.min_score = float(settings.get("min_score", 1.0))
+        self.keep_ratio = float(settings.get("keep_ratio", 0.5))
+        self.max_codes = int(settings.get("max_codes", 3))
+        self.fallback = settings.get("fallback", "casework")
+        if self.fallback not in self._rank:
+            raise ThemeDataError(f"fallback code {self.fallback!r} is not a theme of the scheme")
+        # one alternative per distinct pattern, longest first: at each place the longest term wins
+        self._by_pattern: dict[str, list[Term]] = {}
+        for t in terms:
+            self._by_pattern.setdefault(t.pattern, []).append(t)
+        ordered = sorted(self._by_pattern, key=lambda p: (-_literal_length(p), p))
+        self._compiled = {p: re.compile(compile_pattern(p), re.I) for p in ordered}
+        self._scan = re.compile("|".join(compile_pattern(p) for p in ordered), re.I)
+        drop = [d for d in settings.get("drop", []) if d.strip()]
+        try:
+            self._drop = re.compile("|".join(f"(?:{d})" for d in drop), re.I) if drop else None
+        except re.error as e:
+            raise ThemeDataError(f"settings.drop: bad regular expression: {e}") from None
+        conn = [c for c in settings.get("connectives", []) if c.strip()]
+        self._connectives = (re.compile("|".join(compile_pattern(c) for c in sorted(conn, key=len, reverse=True)), re.I)
+                             if conn else None)
+
+    # every pattern matching exactly these words counts, each code once with its highest weight
+    def _codes_for(self, words: str) -> dict[str, tuple[float, str]]:
+        return _codes_for_cached(self, words)
+
+    def _lookup(self, words: str) -> dict[str, tuple[float, str]]:
+        best: dict[str, tuple[float, str]] = {}
+        for p, rx in self._compiled.items():
+            if rx.fullmatch(words):
+                for t in self._by_pattern[p]:
+                    if t.code == IGNORE or t.weight <= 0:
+                        continue
+                    if t.code not in best or t.weight > best[t.code][0]:
+                        best[t.code] = (t.weight, p)
+        return best
+
+    def explain(self, text: str) -> list[Evidence]:
+        """Every code with a positive score, best first, with the terms that gave it."""
+        text = normalise(text)
+        if self._drop is not None:
+            text = self._drop.sub(" ", text)
+        matches = []
+        for m in self._scan.finditer(text):
+            words = " ".join(m.group(0).split())
+            codes = self._codes_for(words)
+            if codes:  # phrases listed under "-" only take their words out of play
+                matches.append((m.start(), m.end(), words, codes))
+        boundary = len(text) + 1
+        if matches and self._connectives is not None:
+            c = self._connectives.search(text, matches[0][1])
+            if c:
+                boundary = c.start()
+        ev: dict[str, Evidence] = {}
+        first: dict[str, int] = {}
+        strongest: dict[str, float] = {}
+        for start, _end, words, codes in matches:
+            factor = self.tail_factor if start >= boundary else 1.0
+            for code, (weight, pattern) in codes.items():
+                e = ev.setdefault(code, Evidence(code, 0.0))
+                e.score += weight * factor
+                e.terms.append(words)
+                if pattern not in e.patterns:
+                    e.patterns.append(pattern)
+                first.setdefault(code, start)
+                strongest[code] = max(strongest.get(code, 0.0), weight)
+        for e in ev.values():
+            e.score = round(e.score, 3)
+        # ties: the code with the more specific (heavier) term, then the earlier evidence, then scheme order
+        return sorted(ev.values(), key=lambda e: (-e.score, -strongest[e.code], first[e.code],
+                                                  self._rank.get(e.code, 99)))
+
+    def assign(self, text: str) -> list[str]:
+        """The codes for one recommendation, most important first; never empty."""
+        ranked = self.explain(text)
+        if not ranked or ranked[0].score < self.min_score:
+            return [self.fallback]
+        top = ranked[0].score
+        keep = [e.code for e in ranked if e.score >= self.min_score and e.score >= self.keep_ratio * top]
+        return keep[: self.max_codes]
+
+
+@lru_cache(maxsize=8192)
+def _codes_for_cached(ts: ThemeSet, words: str) -> dict[str, tuple[float, str]]:
+    return ts._lookup(words)
+
+
+_SPACE_LIKE = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\u2011": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'"})
+
+
+def normalise(text: str) -> str:
+    return (text or "").translate(_SPACE_LIKE)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(folder: str | Path | None = None) -> ThemeSet:
+    """Read ``themes.toml`` and ``terms.csv`` from ``folder`` (default: the packaged ones)."""
+    folder = Path(folder) if folder is not None else resource_dir("themes")
+    toml_path, csv_path = folder / "themes.toml", folder / "terms.csv"
+    try:
+        with open(toml_path, "rb") as f:
+            conf = tomllib.load(f)
+    except OSError as e:
+        raise ThemeDataError(f"{toml_path}: cannot read: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ThemeDataError(f"{toml_path}: not valid TOML: {e}") from None
+    themes = []
+    for i, t in enumerate(conf.get("theme", []), 1):
+        try:
+            themes.append(Theme(code=str(t["code"]), label=str(t["label"]), definition=str(t["definition"])))
+        except KeyError as e:
+            raise ThemeDataError(f"{toml_path}: theme {i} has no {e.args[0]!r}") from None
+    if not themes:
+        raise ThemeDataError(f"{toml_path}: no [[theme]] tables")
+    codes = {t.code for t in themes}
+    terms = []
+    try:
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise ThemeDataError(f"{csv_path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise ThemeDataError(f"{csv_path}: not UTF-8 text") from None
+    for n, row in enumerate(rows, 1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        if n == 1 and row[:3] == ["code", "weight", "pattern"]:
+            continue
+        if len(row) < 3:
+            raise ThemeDataError(f"{csv_path}:{n}: want code,weight,pattern, got {','.join(row)!r}")
+        code, weight, pattern = row[0].strip(), row[1].strip(), ",".join(row[2:]).strip()
+        if code not in codes and code != IGNORE:
+            raise ThemeDataError(f"{csv_path}:{n}: unknown code {code!r} (not in {toml_path.name})")
+        try:
+            w = float(weight)
+        except ValueError:
+            raise ThemeDataError(f"{csv_path}:{n}: weight {weight!r} is not a number") from None
+        try:
+            re.compile(compile_pattern(pattern))
+        except (ValueError, re.error) as e:
+            raise ThemeDataError(f"{csv_path}:{n}: bad pattern {pattern!r}: {e}") from None
+        terms.append(Term(code, w, pattern, n))
+    return ThemeSet(themes, terms, conf.get("settings", {}))
+
+
+@lru_cache(maxsize=1)
+def default() -> ThemeSet:
+    return load()
+
+
+def scheme() -> list[Theme]:
+    """The theme codes with labels and definitions, in scheme order (for the ontology and tables)."""
+    return list(default().themes)
+
+
+def assign(text: str) -> list[str]:
+    """Theme codes for one recommendation text, most important first (at least one)."""
+    return default().assign(text)
+
+
+def explain(text: str) -> list[tuple[str, float, list[str]]]:
+    """``(code, score, matched terms)`` for every code the text scores on, best first."""
+    return [e.as_tuple() for e in default().explain(text)]
+
+
+def annotate(report, themeset: ThemeSet | None = None) -> None:
+    """Fill ``themes`` on every recommendation of a :class:`~ofsted_kg.model.Report`."""
+    ts = themeset or default()
+    for rec in report.recommendations:
+        rec.themes = ts.assign(rec.text)
