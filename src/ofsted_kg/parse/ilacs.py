@@ -1,9 +1,186 @@
-"""Layout parser for the 'ilacs' framework (to be written)."""
+"""Layout parser for ILACS, the inspection of local authority children's services (2018+).
+
+Title block: the authority and "Inspection of children's social care services" (2018-19) or
+"Inspection of local authority children's services" under it, or from 2022 "Inspection of
+<authority> local authority children's services" in one title; then "Inspection dates:" and
+"Lead inspector: <name>, His/Her Majesty's Inspector" (the title on its own line in earlier
+reports). A "Judgement | Grade" table follows:
+
+* 2018-22: impact of leaders, help and protection, children in care and care leavers, overall
+  effectiveness;
+* 2023 on: children in care and care leavers judged separately (four sub-judgements + overall);
+* from April 2026: the four sub-judgements without overall effectiveness.
+
+Each judgement has a section heading in the body ("The experiences and progress of children
+who need help and protection: good", in earlier reports "... is outstanding"), whose grade is
+read too; the table wins where the two disagree, with a warning. The "What needs to improve"
+list is bulleted (sub-bullets are joined into their item). ILACS reports do not say whether an
+inspection was standard or short; the on-site time does (short: one week, standard: two), so
+``inspection_type`` is read from the inspection dates.
+"""
 from __future__ import annotations
 
-from . import common
+import re
+from datetime import date
+
+from ..model import Recommendation
+from . import common, pages, paragraphs
+from .sif import BULLET, GRADE, add_grade, first_paragraph_after, settle
+
+_AREAS = [
+    ("ilacs.impact-of-leaders", r"The impact of leaders on social work practice with children and families"),
+    ("ilacs.help-and-protection", r"The experiences and progress of children who need help and protection"),
+    ("ilacs.children-in-care-and-care-leavers",
+     r"The experiences and progress of children in care and care leavers"),
+    ("ilacs.children-in-care", r"The experiences and progress of children in care"),
+    ("ilacs.care-leavers", r"The experiences and progress of care leavers"),
+    ("ilacs.overall-effectiveness", r"Overall effectiveness"),
+]
+_ORDER = ["ilacs.impact-of-leaders", "ilacs.help-and-protection", "ilacs.children-in-care-and-care-leavers",
+          "ilacs.children-in-care", "ilacs.care-leavers", "ilacs.overall-effectiveness"]
+
+
+def _ws(phrase: str) -> str:
+    return r"\s+".join(phrase.split())
+
+
+# table row: label then grade, maybe with cell separators ('|') between
+_ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"\b", re.I) for area, label in _AREAS}
+# body heading: at a line start, 'label: grade' or 'label is grade'
+_HEAD = {area: re.compile(r"^[\s\f]*(?:#+\s*)?" + _ws(label) + r"(?:\s+(?:is|are))?\s*:?\s*" + GRADE + r"\b",
+                          re.I | re.M)
+         for area, label in _AREAS if area != "ilacs.overall-effectiveness"}
+
+_TITLE = re.compile(r"^\s*Inspection\s+of\s+(?:(.{1,120}?)\s+)?(?:local\s+authority\s+children's\s+services|"
+                    r"children's\s+social\s+care\s+services)", re.I | re.M | re.S)
+_TABLE_START = re.compile(r"^\s*\|?\s*Judgement\s*\|?\s*Grade\b", re.I | re.M)
+_OFFICIAL = (r"(?:(?:London|Royal)\s+Borough\s+of\s+{n}|{n}\s+(?:Metropolitan\s+Borough|County|City|Borough|District)"
+             r"\s+Council|{n}\s+Council|City\s+of\s+{n}\s+Council|Council\s+of\s+the\s+{n})")
 
 
 def parse(text: str, report) -> None:
-    common.fill_generic(text, report)
-    report.warnings.append("ilacs layout parser not written yet")
+    body = pages.strip_furniture(text, keep_breaks=True)
+    _meta(body, report)
+    spans = paragraphs.split(body)
+    report.paragraphs = [sp.paragraph for sp in spans]
+
+    found: dict = {}
+    t = _TABLE_START.search(body[:6000])
+    table_end = 0
+    if t:
+        region = body[t.end():t.end() + 1500]
+        for area, rx in _ROW.items():
+            m = rx.search(region)
+            if m and not _longer_label(area, region, m):
+                add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "summary-table")
+                table_end = max(table_end, t.end() + m.end())
+    for area, rx in _HEAD.items():
+        for m in rx.finditer(body, table_end):
+            if _longer_label(area, body, m):
+                continue
+            add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "heading",
+                      first_paragraph_after(body, spans, m.end()))
+    settle(found, _ORDER, report)
+    if not report.judgements:
+        report.warnings.append("no graded judgements found")
+    report.recommendations.extend(recommendations(body, spans))
+
+
+def _longer_label(area: str, s: str, m: re.Match[str]) -> bool:
+    """'children in care' must not match the start of 'children in care and care leavers'."""
+    return area == "ilacs.children-in-care" and bool(re.match(r"\s+and\s+care\s+leavers", s[m.start() + len(
+        re.match(_ws(r"\s*The experiences and progress of children in care"), s[m.start():], re.I).group(0)):]))
+
+
+def _meta(body: str, report) -> None:
+    head = body[:3000]
+    m = _TITLE.search(head)
+    printed = None
+    if m:
+        if m.group(1) and m.group(1).strip():
+            printed = m.group(1)
+        else:
+            above = [ln.strip() for ln in head[:m.start()].splitlines()
+                     if ln.strip() and not ln.strip().isdigit()]
+            printed = " ".join(above[-2:]) if above else None
+    if printed:
+        name, official = common.authority_names(printed)
+        if official is None:
+            om = re.search(_OFFICIAL.format(n=re.escape(name).replace(r"\ ", r"\s+")), body)
+            if om:
+                official = " ".join(om.group(0).split())
+        report.authority.name, report.authority.official_name = name, official
+    m = re.search(r"^\s*Inspection dates?:?\s*(.+)", head, re.M | re.I)
+    if m:
+        report.inspection.start_date, report.inspection.end_date = common.parse_date_range(m.group(1))
+    m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
+    if m:
+        report.inspection.published_date = common.parse_date(m.group(1))
+    m = re.search(r"^\s*Lead inspector:?\s*(.+)", head, re.M | re.I)
+    if m:
+        report.inspection.lead_inspector = common.clean_person(m.group(1).split(",")[0])
+    report.inspection_type = _type_from_dates(report.inspection.start_date, report.inspection.end_date)
+
+
+def _type_from_dates(start: str | None, end: str | None) -> str | None:
+    if not (start and end):
+        return None
+    days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    if days <= 0:
+        return None
+    return "short" if days <= 7 else "standard"
+
+
+_WNTI = re.compile(r"^\s*What needs to improve(?:\s+in\s+this\s+local\s+authority)?\s*\??[:.]?\s*\d?\s*$", re.I | re.M)
+_LIST_END = re.compile(r"^\s*(?:The experiences and progress|The impact of leaders|Overall effectiveness|"
+                       r"(?:[-*]\s+)?\d{1,3}\.\s)", re.I)
+def recommendations(body: str, spans) -> list[Recommendation]:
+    """Items of every 'What needs to improve' list; a bullet of another glyph than the list's
+    own (e.g. '-' under '◼') is a sub-item, joined into its item."""
+    out: list[Recommendation] = []
+    for m in _WNTI.finditer(body):
+        items: list[list[str]] = []
+        glyph = None
+        blank = False
+        for ln in body[m.end():].split("\n"):
+            s = ln.strip().strip("\f").strip()
+            if not s:
+                blank = True
+                continue
+            if s.isdigit() and not items:
+                continue  # a footnote marker on its own line
+            if _LIST_END.match(s):
+                break
+            b = BULLET.match(s)
+            if b:
+                g = s[0]
+                if glyph is None:
+                    glyph = g
+                if g == glyph:
+                    items.append([b.group(1)])
+                elif items:
+                    items[-1].append("\x00" + b.group(1))
+                blank = False
+                continue
+            if blank or not items:
+                break  # prose after the list
+            items[-1].append(" " + s)
+        for parts in items:
+            txt = _join(parts)
+            if txt:
+                out.append(Recommendation(text=txt, timescale=None, section=None))
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    """Item text; sub-bullets become a '; '-separated run after the item's lead-in."""
+    s = parts[0]
+    subs = 0
+    for p in parts[1:]:
+        if "\x00" in p:
+            piece = p.replace("\x00", "").strip()
+            s = s.rstrip() + (" " if subs == 0 else "; ") + piece
+            subs += 1
+        else:
+            s += p
+    return common.flatten(s)

@@ -149,6 +149,21 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
         report.inspection.lead_inspector = common.clean_person(m.group(1))
 
 
+def first_paragraph_after(text: str, spans, pos: int) -> int | None:
+    """Number of the first numbered paragraph after ``pos``: from the paragraph splitter, or the
+    first line after ``pos`` that opens with a number (a number glued to its text, '12.The')."""
+    n = paragraphs.first_paragraph_after(spans, pos)
+    nxt = _NUMBERED_GLUED.search(text, pos)
+    if nxt and (n is None or not any(sp.start <= nxt.start() + 8 and sp.paragraph.number == n for sp in spans)):
+        m = int(nxt.group(1))
+        if n is None or nxt.start() < next(sp.start for sp in spans if sp.paragraph.number == n):
+            return m
+    return n
+
+
+_NUMBERED_GLUED = re.compile(r"^[\s\f]*(?:[-*]\s+)?(\d{1,3})\.(?!\d)\s*(?=[A-Z'\"(])", re.M)
+
+
 def add_grade(found: dict, area: str, grade: str | None, evidence: str, paragraph: int | None = None) -> None:
     if grade:
         found.setdefault(area, []).append((evidence, grade, paragraph))
@@ -222,7 +237,7 @@ def parse(text: str, report) -> None:
         for m in rx.finditer(body, body_start):
             if standalone and area != "sif.lscb-effectiveness":
                 continue
-            add_grade(found, area, _grade(m.group(1)), "heading", paragraphs.first_paragraph_after(spans, m.end()))
+            add_grade(found, area, _grade(m.group(1)), "heading", first_paragraph_after(body, spans, m.end()))
     if not standalone:
         for rx in _OVERALL_SENTENCES:
             for m in rx.finditer(common.flatten(body[body_start:])):
