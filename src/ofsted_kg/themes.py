@@ -140,6 +140,9 @@ class ThemeSet:
             self._drop = re.compile("|".join(f"(?:{d})" for d in drop), re.I) if drop else None
         except re.error as e:
             raise ThemeDataError(f"settings.drop: bad regular expression: {e}") from None
+        words = [re.escape(w) for w in settings.get("addressee_words", []) if w.strip()]
+        name = r"(?:[A-Z][\w'\u2019&.\-]*|\([^()]{0,60}\)" + "".join("|" + w for w in words) + ")"
+        self._addressee = re.compile(rf"\s*{name}(?:\s+{name}){{0,15}}\s+(?:to|should)\s") if words else None
         conn = [c for c in settings.get("connectives", []) if c.strip()]
         self._connectives = (re.compile("|".join(compile_pattern(c) for c in sorted(conn, key=len, reverse=True)), re.I)
                              if conn else None)
@@ -172,7 +175,8 @@ class ThemeSet:
                 matches.append((m.start(), m.end(), words, codes))
         boundary = len(text) + 1
         if matches and self._connectives is not None:
-            c = self._connectives.search(text, matches[0][1])
+            lead = self._addressee.match(text) if self._addressee is not None else None
+            c = self._connectives.search(text, max(matches[0][1], lead.end() if lead else 0))
             if c:
                 boundary = c.start()
         ev: dict[str, Evidence] = {}
