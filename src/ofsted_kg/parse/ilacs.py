@@ -128,7 +128,9 @@ def _type_from_dates(start: str | None, end: str | None) -> str | None:
     days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
     if days <= 0:
         return None
-    return "short" if days <= 7 else "standard"
+    if days <= 7:
+        return "short"
+    return "standard" if days <= 14 else None  # longer than either: the report does not say which
 
 
 _WNTI = re.compile(r"^\s*What needs to improve(?:\s+in\s+this\s+local\s+authority)?\s*\??[:.]?\s*\d?\s*$", re.I | re.M)

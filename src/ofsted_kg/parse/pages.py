@@ -53,7 +53,9 @@ def _is_page_number(line: str, page_no: int) -> bool:
 
 def _marker_rx(n: int) -> re.Pattern[str]:
     # a footnote marker: the number glued to the word or punctuation it annotates, or alone on a line
-    return re.compile(r"(?<=[A-Za-z\)\?\.,;:'\"])" + str(n) + r"(?!\d)|^\s*" + str(n) + r"\s*$", re.M)
+    # (punctuation counts only after a letter: the '1' of '2.1' is no marker)
+    return re.compile(r"(?:(?<=[A-Za-z\)\?'\"])|(?<=[A-Za-z\)][.,;:]))" + str(n) + r"(?!\d)|^\s*" + str(n)
+                      + r"\s*$", re.M)
 
 
 def _strip_footnotes(pages: list[list[str]]) -> None:

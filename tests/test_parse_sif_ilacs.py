@@ -1,0 +1,130 @@
+"""SIF and ILACS layout parsers and PDF page-furniture removal, on invented reports.
+
+Each folder tests/fixtures/extract/sif-*/ and ilacs-*/ holds a short invented report in one
+layout variant (input.txt in PDF-text form with form feeds and page furniture, or input.md as a
+markdown extraction) and the expected JSON beside it. Only the fields these parsers own are
+compared (agencies, addressees and themes belong to other modules).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ofsted_kg.extract import extract_file
+from ofsted_kg.parse import common, detect_framework, ilacs, pages
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
+CASES = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name.startswith(("sif-", "ilacs-")))
+OWNED = ["source", "framework", "authority", "inspection", "inspection_type", "judgements", "warnings"]
+REC_FIELDS = ("text", "timescale", "section", "paragraph")
+
+
+def _input(case: Path) -> Path:
+    return next(p for p in case.iterdir() if p.name.startswith("input."))
+
+
+def test_every_layout_variant_has_a_case():
+    names = {c.name for c in CASES}
+    for variant in ("sif-with-lscb", "sif-reinspection", "sif-lscb-review", "ilacs-2018-22", "ilacs-2023",
+                    "ilacs-2026"):
+        assert variant in names
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_fixture_report(case: Path):
+    got = extract_file(_input(case)).to_dict()
+    want = json.loads((case / "expected.json").read_text())
+    for key in OWNED:
+        assert got[key] == want[key], key
+    assert [{k: r[k] for k in REC_FIELDS} for r in got["recommendations"]] == want["recommendations"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_fixture_output_matches_schema(case: Path, extract_schema):
+    import jsonschema
+
+    jsonschema.validate(extract_file(_input(case)).to_dict(), extract_schema)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_fixture_framework_detected(case: Path):
+    text = common.normalise(_input(case).read_text())
+    assert detect_framework(text) == case.name.split("-")[0]
+
+
+# --- page furniture -------------------------------------------------------------------------
+
+def _doc(*pages_: str) -> str:
+    return "\f".join(pages_)
+
+
+def test_page_numbers_removed_and_paragraph_joined():
+    text = _doc("1\nTitle\n3. The first part of a", "2\nsentence goes on here.\n4. Next.",
+                "3\nMore text.", "4\nEnd.")
+    out = pages.strip_furniture(text)
+    assert "3. The first part of a\nsentence goes on here." in out
+    assert not any(ln.strip().isdigit() for ln in out.splitlines())
+
+
+def test_running_header_with_dates_and_page_number_removed():
+    head = "Inspection of Brindle local authority children's services\n5 to 9 June 2023 {}\n"
+    text = _doc("Inspection of Brindle local\nauthority children's services\nbody one",
+                *(head.format(n) + text for n, text in zip(range(2, 6), ["Alpha.", "Beta.", "Gamma.", "Delta."])))
+    out = pages.strip_furniture(text)
+    assert "5 to 9 June" not in out
+    assert out.count("Inspection of Brindle local authority children's services") == 0
+    assert "Inspection of Brindle local\nauthority" in out  # the title itself stays
+    assert out.splitlines()[-4:] == ["Alpha.", "Beta.", "Gamma.", "Delta."]
+
+
+def test_footnote_and_its_marker_removed():
+    text = _doc("1\nWhat needs to improve?1\n\u25fc An item.\n \n1 The areas for improvement are cross-"
+                "referenced\nwith the national framework.", "2\nNext page.", "3\nx", "4\ny")
+    out = pages.strip_furniture(text)
+    assert "What needs to improve?\n" in out
+    assert "cross-referenced" not in out and "national framework" not in out
+
+
+def test_footnote_marker_is_not_taken_from_a_numbered_table_row():
+    # regression: the marker '1' of footnote 1 was removed from '2.1 Adoption performance'
+    text = _doc("1\nReview of the board1\n2.1 Adoption performance Good\n \n1 Ofsted produces this report.",
+                "2\nx", "3\ny")
+    out = pages.strip_furniture(text)
+    assert "2.1 Adoption performance Good" in out
+    assert "Review of the board\n" in out
+
+
+def test_numbered_paragraph_at_page_foot_is_not_a_footnote():
+    text = _doc("1\nHeading\n2\nThe local authority was given the chance to review this.", "2\nx", "3\ny")
+    out = pages.strip_furniture(text)  # no marker '2' before it: a footnote needs its marker
+    assert "The local authority was given" in out
+
+
+def test_text_without_page_breaks_unchanged():
+    text = "Title\n1\nSome text\n2 Footnote-like line"
+    assert pages.strip_furniture(text) == text
+
+
+# --- names and types ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("printed,name,official", [
+    ("London Borough of Hammersmith & Fulham", "Hammersmith and Fulham", "London Borough of Hammersmith and Fulham"),
+    ("Hampshire County Council", "Hampshire", "Hampshire County Council"),
+    ("Portsmouth City", "Portsmouth", None),
+    ("Sandwell Metropolitan Borough Council", "Sandwell", "Sandwell Metropolitan Borough Council"),
+    ("Surrey Safeguarding Children Board", "Surrey", None),
+    ("the Isle of Wight", "Isle of Wight", None),
+])
+def test_authority_names(printed, name, official):
+    assert common.authority_names(printed) == (name, official)
+
+
+@pytest.mark.parametrize("start,end,kind", [
+    ("2024-03-11", "2024-03-15", "short"),
+    ("2022-11-07", "2022-11-18", "standard"),
+    ("2019-06-03", "2019-06-19", None),  # longer than a standard inspection: not guessed
+])
+def test_ilacs_inspection_type_from_on_site_days(start, end, kind):
+    assert ilacs._type_from_dates(start, end) == kind
