@@ -41,6 +41,7 @@ GRADE_TAIL = re.compile(
     r"|(?:Outstanding|Good|Adequate|Inadequate)\s*\(\s*Grade\s*[1-4]\s*\))\s*$", re.I)
 _TIMESCALE_LEAD = re.compile(r"^(immediately|within|by\b|in the|over the next)", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$", re.I)
+_LABEL_LINE = re.compile(r"^\s*\S+(?:\s+\S+){0,5}:\s*$")  # 'Within three months:'
 _SENTENCE_END = re.compile(r"[.!?:;]['\")]*\s*$")
 
 W_LINE_START = 3.0  # a number opening its line
@@ -115,33 +116,27 @@ def mark_furniture(text: str, lines: list[Line]) -> None:
             if ln.start in marked:
                 ln.furniture = True
         return
-    page_of, page = [], 0
-    for ln in lines:
-        page_of.append(page)
-        if ln.end < len(text) and text[ln.end] == "\f":
-            page += 1
-    n_pages = page + 1
-    by_page: dict[int, list[int]] = {}
+    pages: list[list[int]] = [[]]
     for i, ln in enumerate(lines):
-        if ln.text.strip():
-            by_page.setdefault(page_of[i], []).append(i)
-    edge_keys: Counter[str] = Counter()
-    edges: list[tuple[int, str]] = []
-    for idx in by_page.values():
-        seen = set()
-        for i in idx[:2] + idx[-2:]:
-            key = _furniture_key(lines[i].text)
-            edges.append((i, key))
-            if key and key not in seen:
-                seen.add(key)
-                edge_keys[key] += 1
-    need = max(3, n_pages // 3)
-    for i, key in edges:
-        if key and edge_keys[key] >= need:
-            lines[i].furniture = True
-    for ln in lines:
-        if _PAGE_NUMBER.match(ln.text) and ln.text.strip():
-            ln.furniture = True
+        pages[-1].append(i)
+        if ln.end < len(text) and text[ln.end] == "\f":
+            pages.append([])
+    body = [[i for i in idx if lines[i].text.strip()] for idx in pages]
+    counts: Counter[str] = Counter()
+    for idx in body:
+        counts.update({_furniture_key(lines[i].text) for i in idx[:2] + idx[-2:]
+                       if not _START.match(lines[i].text)} - {""})
+    need = max(3, len(pages) // 3)
+    running = {k for k, c in counts.items() if c >= need}
+    for idx in body:
+        # from each edge inwards, while the lines are running furniture or page numbers
+        for seq in (idx, idx[::-1]):
+            for i in seq[:3]:
+                t = lines[i].text
+                if _PAGE_NUMBER.match(t) or (_furniture_key(t) in running and not _START.match(t)):
+                    lines[i].furniture = True
+                else:
+                    break
 
 
 def _furniture_key(s: str) -> str:
@@ -202,8 +197,10 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
         return bool(_SENTENCE_END.search(t) or heading_text(t) or is_grade_line(t)
                     or heading_text(re.sub(r"\s\d{1,3}\s*$", "", t)))  # a contents line
 
-    def strongly_opens(k: int) -> bool:  # a numbered paragraph or a grade follows
-        if k >= len(visible) or blank(k):
+    def strongly_opens(k: int) -> bool:  # a numbered paragraph or a grade follows (blank lines skipped)
+        while k < len(visible) and blank(k):
+            k += 1
+        if k >= len(visible):
             return False
         t = lines[visible[k]].text.strip()
         return bool(is_grade_line(t) or _START.match(t))
@@ -253,6 +250,7 @@ class _Cand:
     number: int
     weight: float
     body: int  # offset where the text after the number starts
+    cut: tuple[int, int] | None = None  # a stray number inside the first line, left out of the text
 
 
 def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
@@ -278,7 +276,7 @@ def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
                     or lines.index(prev) in headings or is_grade_line(prev.text):
                 b = _BULLET_LINE.match(ln.text)
                 pos = ln.start + (b.end() if b else len(ln.text) - len(ln.text.lstrip()))
-                out.append(_Cand(i, pos, n, W_MID_LINE, pos))
+                out.append(_Cand(i, pos, n, W_MID_LINE, pos, (ln.start + m.start(), ln.start + m.end())))
             else:
                 out.append(_Cand(i, ln.start + m.start(), n, W_MID_LINE, ln.start + m.end()))
     return out
@@ -393,7 +391,10 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
             if not seg.strip():
                 continue
             seg_flat = " ".join(seg.split())
-            if parts and _BULLET_LINE.match(seg):
+            if c.cut and i == c.line:
+                a, b = c.cut
+                seg_flat = " ".join((text[c.body:a] + text[b:ln.end]).split())
+            if parts and (_BULLET_LINE.match(seg) or _LABEL_LINE.match(seg)):
                 parts.append("\n" + seg_flat)
             else:
                 parts.append((" " if parts else "") + seg_flat)

@@ -36,7 +36,7 @@ SLAC_AREAS: list[tuple[str, str, str]] = [
     ("*", "overall-effectiveness", r"overall effectiveness(?: of .*)?"),
     ("*", "capacity-for-improvement", r"capacity (?:for|to) improve(?:ment)?(?: .*)?"),
     ("safeguarding", "safe-and-feel-safe",
-     r"(?:children and young people )?(?:are )?(?:safe and feel safe|safe|feel safe)(?: .*)?"),
+     r"(?:children and young people )?(?:are safe and feel safe|safe and feel safe|are safe|feel safe)(?: .*)?"),
     ("*", "quality-of-provision", r"(?:the )?quality of (?:service )?provision(?: .*)?"),
     ("safeguarding", "health-contribution",
      r"(?:the )?contribution of (?:the )?health (?:agencies|services|partners)(?: .*)?"),
@@ -53,6 +53,15 @@ SLAC_AREAS: list[tuple[str, str, str]] = [
     ("looked-after", "economic-well-being", r"(?:achieving )?economic well ?being"),
 ]
 PARTS = ("safeguarding", "looked-after")
+# the order the reports print the areas in, per part
+SLAC_ORDER = [("safeguarding", c) for c in (
+    "overall-effectiveness", "capacity-for-improvement", "safe-and-feel-safe", "quality-of-provision",
+    "health-contribution", "ambition-and-prioritisation", "leadership-and-management",
+    "performance-management-and-quality-assurance", "partnership-working", "equality-and-diversity")] + [
+    ("looked-after", c) for c in (
+        "overall-effectiveness", "capacity-for-improvement", "being-healthy", "staying-safe", "enjoying-and-achieving",
+        "positive-contribution", "economic-well-being", "quality-of-provision", "ambition-and-prioritisation",
+        "leadership-and-management", "performance-management-and-quality-assurance", "equality-and-diversity")]
 
 _GRADE_WORD = r"outstanding|good|adequate|inadequate|requires improvement"
 _ROW_GRADE = re.compile(r"^(.*?)[\s:|*]*\b(" + _GRADE_WORD + r"|grade\s*[1-4])\b[\s|*.]*$", re.I)
@@ -134,7 +143,7 @@ def read_title_block(text: str, report, title: re.Pattern[str]) -> None:
 class Found:
     part: str
     area: str
-    grade: str
+    grade: str | None  # None: an area heading that states no grade
     where: str  # record-of-main-findings | heading | sentence
     offset: int  # in the text, where the grade stands
     label: str
@@ -194,12 +203,14 @@ def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found],
 
 def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, ...],
                 stop: int | None) -> list[Found]:
-    """Grades stated with the area headings in the body: 'Heading' + 'Grade 2 (good)' on the
-    next line, or both on one line ('Quality of provision Grade 2 (good)')."""
+    """Area headings in the body with the grade stated with them: 'Heading' + 'Grade 2 (good)'
+    on a line below, or both on one line ('Quality of provision Grade 2 (good)'). An area
+    heading without a grade is returned with grade None (its first sentence may state it)."""
     tracker = PartTracker(parts)
     out: list[Found] = []
     lines = layout.lines
     visible = [i for i, ln in enumerate(lines) if not ln.furniture and ln.text.strip()]
+    graded_heads: set[int] = set()
     for k, i in enumerate(visible):
         ln = lines[i]
         if stop is not None and ln.start >= stop:
@@ -207,6 +218,14 @@ def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, .
         t = ln.text.strip()
         tail = paragraphs.GRADE_TAIL.search(t)
         if not tail:
+            if i in layout.headings and not any(j in graded_heads for j in visible[k + 1:k + 4]):
+                hit = area_of(layout.headings[i], areas)
+                nxt = next((lines[j].text for j in visible[k + 1:k + 4] if j not in layout.headings), "")
+                if hit and not paragraphs.GRADE_TAIL.search(nxt):
+                    # no grade follows: an ungraded area heading (unless a grade line comes next)
+                    later = [lines[j].text for j in visible[k + 1:k + 3]]
+                    if not any(paragraphs.is_grade_line(x) for x in later):
+                        out.append(Found(tracker.part_for(*hit), hit[1], None, "heading", ln.end, layout.headings[i]))
             continue
         grade = common.grade_code(tail.group()) or common.find_grade(tail.group())
         label = t[:tail.start()].strip(" *:-|")
@@ -216,12 +235,17 @@ def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, .
             continue
         candidates = [label] if label else []
         if not label:
-            prev = [lines[j].text.strip() for j in visible[max(0, k - 3):k]]
-            for n in range(1, len(prev) + 1):
-                candidates.append(" ".join(prev[-n:]))
+            prev = visible[max(0, k - 3):k]
+            heads = [j for j in prev if j in layout.headings]
+            if heads:
+                candidates.append(layout.headings[heads[-1]])
+            texts = [lines[j].text.strip() for j in prev]
+            for n in range(1, len(texts) + 1):
+                candidates.append(" ".join(texts[-n:]))
         hit = next((area_of(c, areas) for c in candidates if area_of(c, areas)), None)
         if not hit or not grade:
             continue
+        graded_heads.add(i)
         part = tracker.part_for(*hit)
         out.append(Found(part, hit[1], grade, "heading", ln.end, candidates[0]))
     return out
@@ -263,17 +287,17 @@ def combine(report, prefix: str, table: list[Found], body: list[Found], layout: 
         name = area_code(prefix, key)
         if t:
             grade, where = t.grade, t.where
-            if b and b.grade != t.grade:
+            if b and b.grade and b.grade != t.grade:
                 report.warnings.append(
                     f"{name}: the record of main findings says {t.grade}, the heading says {b.grade}; "
                     f"kept {t.grade}")
-        elif b:
+        elif b and b.grade:
             grade, where = b.grade, b.where
         elif sent:
             grade, where = sent, "sentence"
         else:
             continue
-        if sent and sent != grade and (t or b):
+        if sent and where != "sentence" and sent != grade:
             report.warnings.append(f"{name}: the first sentence under the heading says {sent}, "
                                    f"the {'record of main findings' if t else 'heading'} says {grade}; kept {grade}")
         report.judgements.append(Judgement(name, grade, where, para))
@@ -389,8 +413,7 @@ def parse(text: str, report) -> None:
     report.paragraphs = [s.paragraph for s in layout.spans]
     table, table_at = record_table(text, SLAC_AREAS, PARTS)
     body = body_grades(layout, text, SLAC_AREAS, PARTS, table_at)
-    order = [(p, code) for p in PARTS for part, code, _ in SLAC_AREAS if part in ("*", p)]
-    combine(report, "slac", table, body, layout, order)
+    combine(report, "slac", table, body, layout, SLAC_ORDER)
 
     # where the looked after part begins: its heading after the first numbered paragraph,
     # else the first looked after area graded in the body
