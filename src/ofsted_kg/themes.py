@@ -6,9 +6,9 @@ The method is a weighted term list kept as data users can read and change:
   settings;
 * ``data/themes/terms.csv`` holds the terms, one ``code,weight,pattern`` row each.
 
-A recommendation's text is scanned once, left to right, with one compiled regular expression
-(longest term first at each place, matched words not reused), so the work is linear in the text's
-length. Each matched term adds its weight to its codes; terms in the "aim" of the item (after the
+A recommendation's text is scanned once, left to right, word start by word start; at each one only
+the terms beginning with its first letters are tried (each compiled once), the longest match wins
+the words and they are not reused, so the work is linear in the text's length. Each matched term adds its weight to its codes; terms in the "aim" of the item (after the
 first purpose connective such as "so that" or "to ensure" that follows the first matched term) count
 ``tail_factor`` times as much. Codes with at least ``min_score`` and ``keep_ratio`` x the best score
 are kept, best first (ties: the code with the heavier term, then the earlier one); an item matching
@@ -106,8 +106,17 @@ def compile_pattern(pattern: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
-def _literal_length(pattern: str) -> int:
-    return len(re.sub(r"\([^)]*\)|\*", "", pattern))
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+def _index_key(pattern: str) -> str:
+    """The lower-cased letters a pattern must start with (up to two; '' when it starts with '*')."""
+    key = ""
+    for c in pattern.split()[0]:
+        if not c.isalnum() or len(key) == 2:
+            break
+        key += c.lower()
+    return key
 
 
 # --------------------------------------------------------------------------- the term set
@@ -128,13 +137,16 @@ class ThemeSet:
         self.fallback = settings.get("fallback", "casework")
         if self.fallback not in self._rank:
             raise ThemeDataError(f"fallback code {self.fallback!r} is not a theme of the scheme")
-        # one alternative per distinct pattern, longest first: at each place the longest term wins
+        # each distinct pattern compiled once, indexed by the first one or two letters it needs
         self._by_pattern: dict[str, list[Term]] = {}
         for t in terms:
             self._by_pattern.setdefault(t.pattern, []).append(t)
-        ordered = sorted(self._by_pattern, key=lambda p: (-_literal_length(p), p))
-        self._compiled = {p: re.compile(compile_pattern(p), re.I) for p in ordered}
-        self._scan = re.compile("|".join(compile_pattern(p) for p in ordered), re.I)
+        self._index: dict[str, list[tuple[str, re.Pattern]]] = {}
+        self._anywhere: list[tuple[str, re.Pattern]] = []  # patterns starting with "*"
+        for p in sorted(self._by_pattern):
+            entry = (p, re.compile(compile_pattern(p), re.I))
+            key = _index_key(p)
+            (self._index.setdefault(key, []) if key else self._anywhere).append(entry)
         drop = [d for d in settings.get("drop", []) if d.strip()]
         try:
             self._drop = re.compile("|".join(f"(?:{d})" for d in drop), re.I) if drop else None
@@ -147,32 +159,46 @@ class ThemeSet:
         self._connectives = (re.compile("|".join(compile_pattern(c) for c in sorted(conn, key=len, reverse=True)), re.I)
                              if conn else None)
 
-    # every pattern matching exactly these words counts, each code once with its highest weight
-    def _codes_for(self, words: str) -> dict[str, tuple[float, str]]:
-        return _codes_for_cached(self, words)
-
-    def _lookup(self, words: str) -> dict[str, tuple[float, str]]:
-        best: dict[str, tuple[float, str]] = {}
-        for p, rx in self._compiled.items():
-            if rx.fullmatch(words):
+    def _matches(self, text: str) -> list[tuple[int, int, str, dict[str, tuple[float, str]]]]:
+        """Left to right over word starts: the longest term wins the words; every term matching
+        exactly those words counts (each code once, with its heaviest term)."""
+        out = []
+        taken = 0
+        for w in _WORD_START.finditer(text):
+            pos = w.start()
+            if pos < taken:
+                continue
+            low = text[pos:pos + 2].lower()
+            cands = self._index.get(low, []) + self._index.get(low[:1], []) + self._anywhere
+            best_end, best = -1, []
+            for p, rx in cands:
+                m = rx.match(text, pos)
+                if m is None:
+                    continue
+                if m.end() > best_end:
+                    best_end, best = m.end(), [p]
+                elif m.end() == best_end:
+                    best.append(p)
+            if best_end < 0:
+                continue
+            taken = best_end
+            codes: dict[str, tuple[float, str]] = {}
+            for p in sorted(best):
                 for t in self._by_pattern[p]:
                     if t.code == IGNORE or t.weight <= 0:
                         continue
-                    if t.code not in best or t.weight > best[t.code][0]:
-                        best[t.code] = (t.weight, p)
-        return best
+                    if t.code not in codes or t.weight > codes[t.code][0]:
+                        codes[t.code] = (t.weight, p)
+            if codes:  # phrases listed under "-" only take their words out of play
+                out.append((pos, best_end, " ".join(text[pos:best_end].split()), codes))
+        return out
 
     def explain(self, text: str) -> list[Evidence]:
         """Every code with a positive score, best first, with the terms that gave it."""
         text = normalise(text)
         if self._drop is not None:
             text = self._drop.sub(" ", text)
-        matches = []
-        for m in self._scan.finditer(text):
-            words = " ".join(m.group(0).split())
-            codes = self._codes_for(words)
-            if codes:  # phrases listed under "-" only take their words out of play
-                matches.append((m.start(), m.end(), words, codes))
+        matches = self._matches(text)
         boundary = len(text) + 1
         if matches and self._connectives is not None:
             lead = self._addressee.match(text) if self._addressee is not None else None
@@ -207,10 +233,6 @@ class ThemeSet:
         keep = [e.code for e in ranked if e.score >= self.min_score and e.score >= self.keep_ratio * top]
         return keep[: self.max_codes]
 
-
-@lru_cache(maxsize=8192)
-def _codes_for_cached(ts: ThemeSet, words: str) -> dict[str, tuple[float, str]]:
-    return ts._lookup(words)
 
 
 _SPACE_LIKE = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\u2011": "-", "\u00a0": " ", "\u2019": "'", "\u2018": "'"})
