@@ -1,0 +1,254 @@
+"""Real triple-store servers on 127.0.0.1 for tests and benchmarks (no mocks).
+
+* ``OxigraphServer``: Oxigraph's own server (the ``oxigraph`` binary from the PyPI package of that name)
+  on a free loopback port over a scratch directory.
+* ``VirtuosoServer``: Virtuoso 7 (Debian package ``virtuoso-opensource``) with its database, logs and
+  configuration in a scratch directory, both its SQL and HTTP ports on free loopback ports. Tests that
+  need it skip with a message where ``virtuoso-t`` is not installed.
+* ``ErrorServer``: a tiny ``http.server`` on 127.0.0.1 that answers every request with one status code
+  (500 by default) and counts the requests it saw.
+
+The pytest fixtures at the end start one server per test function (each test gets a clean store) and
+stop it with SIGTERM to the process they started. Import them into a test module with
+``from servers import oxigraph_server, virtuoso_server, error_server``.
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+START_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 30.0
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+# A fresh Virtuoso database's administrator (documented by Virtuoso); used only for the throwaway
+# test database in a scratch folder, passed to the loader through the environment.
+VIRTUOSO_ADMIN = ("dba", "dba")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` executable of the PyPI package installed beside this Python, else on PATH."""
+    cand = Path(sysconfig.get_path("scripts")) / "oxigraph"
+    if cand.exists():
+        return str(cand)
+    return shutil.which("oxigraph")
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
+            raise RuntimeError(f"server exited with code {proc.returncode} while starting: {tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                r.read()
+                return
+        except urllib.error.HTTPError:
+            return  # it answers HTTP: up
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url} within {timeout:.0f} s")
+
+
+class _Process:
+    proc: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT_S)
+
+    def kill(self) -> None:
+        """Stop abruptly (SIGKILL), as a crash would."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT_S)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class OxigraphServer(_Process):
+    def __init__(self, location: Path, port: int | None = None, read_only: bool = False):
+        self.location = Path(location)
+        self.port = port or free_port()
+        self.read_only = read_only
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.base}/query"
+        self.update_url = f"{self.base}/update"
+        self.store_url = f"{self.base}/store"
+
+    def start(self) -> None:
+        exe = oxigraph_binary()
+        if exe is None:
+            pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+        self.location.mkdir(parents=True, exist_ok=True)
+        cmd = [exe, "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
+               "--bind", f"127.0.0.1:{self.port}"]
+        self.log = self.location.parent / f"oxigraph-{self.port}.log"
+        with open(self.log, "wb") as logf:
+            self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _wait_http(self.base + "/", self.proc, START_TIMEOUT_S, self.log)
+
+
+def _rewrite_ini(text: str, scratch: Path, sql_port: int, http_port: int) -> str:
+    settings = {
+        "Database": {"DatabaseFile": scratch / "virtuoso.db", "ErrorLogFile": scratch / "virtuoso.log",
+                     "LockFile": scratch / "virtuoso.lck", "TransactionFile": scratch / "virtuoso.trx",
+                     "xa_persistent_file": scratch / "virtuoso.pxa"},
+        "TempDatabase": {"DatabaseFile": scratch / "virtuoso-temp.db",
+                         "TransactionFile": scratch / "virtuoso-temp.trx"},
+        "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}",
+                       "DirsAllowed": f"., {scratch}, /usr/share/virtuoso-opensource-7/vad",
+                       "NumberOfBuffers": 20000, "MaxDirtyBuffers": 15000},
+        "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}"},
+        "URIQA": {"DefaultHost": f"127.0.0.1:{http_port}"},
+    }
+    out, section = [], None
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("[") and s.endswith("]"):
+            section = s[1:-1]
+        elif section in settings and "=" in s and not s.startswith(";"):
+            key = s.split("=", 1)[0].strip()
+            if key in settings[section]:
+                line = f"{key} = {settings[section][key]}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+class VirtuosoServer(_Process):
+    def __init__(self, scratch: Path):
+        self.scratch = Path(scratch)
+        self.sql_port = free_port()
+        self.http_port = free_port()
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        self.query_url = f"{self.base}/sparql"
+        self.update_url = f"{self.base}/sparql-auth"
+        self.store_url = f"{self.base}/sparql-graph-crud-auth"
+        self.user, self.password = VIRTUOSO_ADMIN
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("virtuoso-t") is not None and VIRTUOSO_INI.exists()
+
+    def start(self) -> None:
+        if not self.available():
+            pytest.skip("Virtuoso 7 is not installed here (apt-get install virtuoso-opensource; "
+                        "CI installs it in .ci/run)")
+        self.scratch.mkdir(parents=True, exist_ok=True)
+        ini = self.scratch / "virtuoso.ini"
+        ini.write_text(_rewrite_ini(VIRTUOSO_INI.read_text(), self.scratch, self.sql_port, self.http_port))
+        self.log = self.scratch / "virtuoso.log"
+        with open(self.scratch / "stdout.log", "wb") as logf:
+            self.proc = subprocess.Popen([shutil.which("virtuoso-t"), "+configfile", str(ini), "+foreground"],
+                                         cwd=self.scratch, stdout=logf, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL)
+        _wait_http(self.query_url + "?query=ASK%7B%7D", self.proc, START_TIMEOUT_S, self.log)
+
+    def env(self, user: str | None = None, password: str | None = None) -> dict[str, str]:
+        """Environment for ``ofsted-kg load`` with the administrator's (or the given) credentials."""
+        e = dict(os.environ)
+        e["OFSTED_KG_USER"] = self.user if user is None else user
+        e["OFSTED_KG_PASSWORD"] = self.password if password is None else password
+        return e
+
+
+class ErrorServer:
+    """Answers every request with ``status``; ``hits`` counts the requests. Runs in a thread."""
+
+    def __init__(self, status: int = 500):
+        outer = self
+        self.status = status
+        self.hits = 0
+        self._lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self):
+                with outer._lock:
+                    outer.hits += 1
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                body = b"internal error (test server)\n"
+                self.send_response(outer.status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    with OxigraphServer(tmp_path / "oxigraph-server") as srv:
+        yield srv
+
+
+@pytest.fixture
+def virtuoso_server(tmp_path):
+    with VirtuosoServer(tmp_path / "virtuoso") as srv:
+        yield srv
+
+
+@pytest.fixture
+def error_server():
+    with ErrorServer(500) as srv:
+        yield srv
+
+
+if __name__ == "__main__":  # manual check: python tests/servers.py virtuoso|oxigraph DIR
+    kind, where = sys.argv[1], Path(sys.argv[2])
+    srv = VirtuosoServer(where) if kind == "virtuoso" else OxigraphServer(where)
+    with srv:
+        print(srv.base, flush=True)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
