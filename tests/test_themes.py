@@ -286,3 +286,17 @@ def test_every_recommendation_in_the_corpus_has_a_theme(seeds_dir, pdf_dir):
             total += 1
             assert r.themes and set(r.themes) <= codes, (o.path.name, r.text[:80])
     assert total > 100
+
+
+def test_ontology_theme_scheme_has_the_same_codes():
+    """The SKOS scheme in the ontology and the theme data name the same codes."""
+    import pyoxigraph as ox
+
+    from ofsted_kg.resources import resource_dir
+
+    store = ox.Store()
+    store.load(path=str(resource_dir("ontology") / "ofsted-kg.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = store.query("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?code WHERE { ?c skos:inScheme <https://w3id.org/ofsted-kg/concept/theme/> ; skos:notation ?code }""")
+    assert {r["code"].value for r in rows} == {t.code for t in themes.scheme()}
