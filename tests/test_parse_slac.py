@@ -199,3 +199,36 @@ def test_lac2012_pdfs_in_corpus_are_consistent(pdf_dir: Path):
                                             for r in d["recommendations"]), pdf.name
     if not seen:
         pytest.skip("no 2012-13 looked after children report in ../shared/corpus/pdf")
+
+
+# ------------------------------------------------------------------ the bundled invented examples
+
+EXAMPLES = sorted(p for p in (FIXTURES.parent.parent / "examples" / "reports").glob("*")
+                  if p.name.startswith(("slac-", "lac2012-")))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_parse_whole(path: Path):
+    d = extract_file(path).to_dict()
+    assert path.read_text().startswith("INVENTED SAMPLE REPORT")
+    assert d["framework"] == path.name.split("-")[0]
+    assert d["authority"]["name"] and d["inspection"]["lead_inspector"]
+    assert all(d["inspection"][k] for k in ("start_date", "end_date", "published_date"))
+    assert len(d["judgements"]) == (22 if d["framework"] == "slac" else 5)
+    assert d["recommendations"] and all(r["timescale"] for r in d["recommendations"])
+    assert d["warnings"] == []
+
+
+def test_regression_title_phrase_in_a_line_before_the_title_block():
+    """A line above the title naming the layout ('... inspection of safeguarding and looked after
+    children services ...') was taken for the title, and the authority came out empty."""
+    from ofsted_kg.model import Authority, Report
+    from ofsted_kg.parse import slac
+
+    text = ("A note about an inspection of safeguarding and looked after children services report.\n\n"
+            "Inspection of safeguarding and looked after children services\n\nWestmere City Council\n\n"
+            "Inspection dates: 1 – 12 March 2010\n\nReporting inspector: Jo Bright HMI\n\nPublished: 1 May 2010\n")
+    report = Report(source="x", framework="slac", authority=Authority(name=""))
+    slac.read_title_block(text, report, slac.TITLE)
+    assert (report.authority.name, report.authority.official_name) == ("Westmere", "Westmere City Council")
+    assert report.inspection.start_date == "2010-03-01" and report.inspection.lead_inspector == "Jo Bright"

@@ -118,10 +118,14 @@ def _field(head: str, label: str) -> str | None:
 def read_title_block(text: str, report, title: re.Pattern[str]) -> None:
     """Authority, inspection dates, reporting inspector and published date from the first page."""
     head = common.flatten(text[:6000])
-    m = title.search(head)
-    after = head[m.end():] if m else head
-    auth = re.match(r"\s*(.+?)" + _FIELD_STOP, after, re.I)
-    if auth and auth.group(1).strip() and len(auth.group(1)) < 90:
+    after, auth = head, None
+    for m in title.finditer(head):  # the title that the authority's name and the dates follow
+        after = head[m.end():]
+        auth = re.match(r"\s*(.+?)" + _FIELD_STOP, after, re.I)
+        if auth and 0 < len(auth.group(1).strip()) < 90:
+            break
+        auth = None
+    if auth:
         name, official = common.authority_names(auth.group(1))
         report.authority.name, report.authority.official_name = name, official
     dates = _field(after, r"inspection\s+dates?")
