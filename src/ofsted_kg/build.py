@@ -1,0 +1,206 @@
+"""Build the knowledge graph: read -> parse -> map -> validate (in worker processes) -> store.
+
+Each input file becomes one report graph. Workers read, parse, map and validate; the main process
+owns the store and writes each valid graph in one transaction. A file whose SHA-256, parser version
+and mapping version match the stored graph is skipped (``force=True`` rebuilds it). A report that
+fails validation is not stored (a graph stored earlier for the same file stays as it was); its
+violations are returned for printing. Files that cannot be read or are no report are rejected.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import PARSER_VERSION
+from .iris import report_iri
+from .rdf_map import MAPPING_VERSION, map_report
+from .read import ReadError, iter_inputs, read_document
+from .validate import Result, validate_triples
+
+
+@dataclass
+class Work:
+    """What a worker returns for one file."""
+
+    path: str
+    iri: str
+    ntriples: str | None = None
+    error: str | None = None
+    validation: Result | None = None
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+
+
+@dataclass
+class BuildSummary:
+    stored: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    invalid: list[Work] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    mapping_warnings: list[tuple[str, str]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+
+
+def parse_document(doc, name: str):
+    """Parsed report of a read document, as :func:`ofsted_kg.extract.extract_file` makes it."""
+    from .extract import _OFSTED_SIGNS, NotAReport
+    from .parse import parse_text
+
+    report = parse_text(doc.text, name)
+    report.sha256 = doc.sha256
+    if report.framework == "unknown" and not _OFSTED_SIGNS.search(doc.text[:20000]):
+        raise NotAReport("no inspection report: no Ofsted inspection title, dates or judgements found")
+    return report
+
+
+def process_file(path: str, validate: bool = True) -> Work:
+    """Read, parse, map and validate one file (runs in a worker process)."""
+    name = Path(path).name
+    w = Work(path=path, iri=report_iri(name))
+    t0 = time.perf_counter()
+    try:
+        doc = read_document(path)
+        t1 = time.perf_counter()
+        report = parse_document(doc, name)
+    except ReadError as e:
+        w.error = str(e)
+        return w
+    except RecursionError:
+        w.error = "text too deeply nested to parse"
+        return w
+    t2 = time.perf_counter()
+    mapped = map_report(report)
+    w.ntriples = mapped.ntriples()
+    w.triples = len(mapped.triples)
+    w.warnings = mapped.warnings
+    t3 = time.perf_counter()
+    if validate:
+        w.validation = validate_triples(mapped.triples, name, base=mapped.iri)
+    t4 = time.perf_counter()
+    w.timings = {"read": t1 - t0, "parse": t2 - t1, "map": t3 - t2, "validate": t4 - t3}
+    return w
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal, or when forced)."""
+
+    def __init__(self, total: int, enabled: bool | None = None, stream=None):
+        self.total, self.done = total, 0
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.counts = {"stored": 0, "unchanged": 0, "invalid": 0, "rejected": 0}
+
+    def step(self, outcome: str, name: str = "") -> None:
+        self.done += 1
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+        if not self.enabled or not self.total:
+            return
+        width = 28
+        filled = int(width * self.done / self.total)
+        c = self.counts
+        line = (f"\rbuild [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
+                f"stored {c['stored']} unchanged {c['unchanged']} invalid {c['invalid']} rejected {c['rejected']} ")
+        self.stream.write(line[:160])
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def build(paths: list[str | Path], store, jobs: int = 1, force: bool = False, progress: bool | None = None,
+          on_invalid: Callable[[Work], None] | None = None,
+          on_rejected: Callable[[str, str], None] | None = None) -> BuildSummary:
+    """Build ``paths`` into the open pyoxigraph ``store`` (see the module docstring)."""
+    from .store import load_static, replace_graph, stored_versions, write_build_log
+
+    t_start = time.perf_counter()
+    summary = BuildSummary()
+    files = iter_inputs(paths)
+    load_static(store)
+    stored = stored_versions(store)
+    todo: list[str] = []
+    seen: dict[str, Path] = {}
+    bar = Progress(len(files), progress)
+    for f in files:
+        iri = report_iri(f.name)
+        if iri in seen:
+            reason = f"same file name as {seen[iri]} (one report graph per file name); not built"
+            summary.rejected.append((str(f), reason))
+            if on_rejected:
+                on_rejected(str(f), reason)
+            bar.step("rejected")
+            continue
+        seen[iri] = f
+        if not force and iri in stored:
+            try:
+                sha = file_sha256(f)
+            except OSError:
+                sha = None
+            if stored[iri] == (sha, PARSER_VERSION, MAPPING_VERSION):
+                summary.unchanged.append(str(f))
+                bar.step("unchanged")
+                continue
+        todo.append(str(f))
+
+    def handle(w: Work) -> None:
+        for k, v in w.timings.items():
+            summary.timings[k] = summary.timings.get(k, 0.0) + v
+        if w.error:
+            summary.rejected.append((w.path, w.error))
+            if on_rejected:
+                on_rejected(w.path, w.error)
+            bar.step("rejected")
+            return
+        for msg in w.warnings:
+            summary.mapping_warnings.append((w.path, msg))
+        if w.validation is not None and not w.validation.conforms:
+            summary.invalid.append(w)
+            if on_invalid:
+                on_invalid(w)
+            bar.step("invalid")
+            return
+        t = time.perf_counter()
+        replace_graph(store, w.iri, w.ntriples or "")
+        summary.timings["store"] = summary.timings.get("store", 0.0) + time.perf_counter() - t
+        summary.stored.append(w.path)
+        summary.triples += w.triples
+        bar.step("stored")
+
+    try:
+        if jobs <= 1 or len(todo) < 2:
+            for f in todo:
+                handle(process_file(f))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(process_file, f) for f in todo]
+                for fut in as_completed(futures):
+                    handle(fut.result())
+    finally:
+        bar.close()
+    from . import __version__
+    from .store import report_graphs
+
+    write_build_log(store, datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                    reports=len(report_graphs(store)), stored=len(summary.stored), unchanged=len(summary.unchanged),
+                    invalid=len(summary.invalid), rejected=len(summary.rejected),
+                    software=f"ofsted-kg {__version__}, parser {PARSER_VERSION}, mapping {MAPPING_VERSION}")
+    summary.timings["total"] = time.perf_counter() - t_start
+    return summary

@@ -1,0 +1,259 @@
+"""SHACL validation of report graphs, the reference graph and the whole store (pyshacl).
+
+Shapes live in the top-level ``shapes/`` folder:
+
+- ``report.ttl``     one report's named graph (run on every graph before it is stored);
+- ``reference.ttl``  the reference graph of local authorities and regions;
+- ``store.ttl``      cross-report rules, run on a summary of the whole store (reports, inspections,
+                     agencies of every report graph plus the reference authorities' names).
+
+Results come back as :class:`Result` with one readable line per problem; ``sh:Warning`` results are
+listed but do not make a graph non-conforming.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import rdflib
+from rdflib.namespace import SH
+
+from .iris import BASE, GRAPH_REFERENCE, OKG, PREFIXES
+from .resources import resource_dir
+
+
+@dataclass
+class Result:
+    """Outcome of validating one graph: ``conforms`` and readable problem lines."""
+
+    label: str
+    conforms: bool
+    violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        head = f"{self.label}: " + ("conforms" if self.conforms else f"{len(self.violations)} violation(s)")
+        if self.warnings:
+            head += f", {len(self.warnings)} warning(s)"
+        return "\n".join([head, *("  " + v for v in self.violations), *("  warning: " + w for w in self.warnings)])
+
+
+def _cache_sparql_translation() -> None:
+    """Let rdflib reuse parsed SPARQL: pyshacl hands every SPARQL constraint over as text on every run,
+    and parsing it (pyparsing) took half of each report's validation time. The translated query is
+    what rdflib's own prepareQuery returns for reuse; the cache is keyed by text, base and namespaces."""
+    from rdflib.plugins.sparql import processor
+
+    if getattr(processor.SPARQLProcessor.query, "_okg_cached", False):
+        return
+    original = processor.SPARQLProcessor.query
+    cache: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            q = cache.get(key)
+            if q is None:
+                q = cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            return processor.evalQuery(self.graph, q, initBindings, base)
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    query._okg_cached = True
+    processor.SPARQLProcessor.query = query
+
+
+_cache_sparql_translation()
+
+_IRI = re.compile(r"https?://[^\s,()]+")
+
+
+@lru_cache(maxsize=None)
+def shapes_graph(name: str) -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(resource_dir("shapes") / f"{name}.ttl", format="turtle")
+    return g
+
+
+def short(term, base: str | None = None) -> str:
+    """An IRI as a short readable name: relative to ``base`` (the report), else a prefixed name."""
+    s = str(term)
+    if base and s.startswith(base):
+        return s[len(base):] or "<report>"
+    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if s.startswith(ns) and p not in ("rdf", "rdfs", "xsd", "owl"):
+            return f"{p}:{s[len(ns):]}"
+    if isinstance(term, rdflib.Literal):
+        return repr(str(term)) if len(s) < 60 else repr(s[:57] + "...")
+    return s.replace(BASE, "") if isinstance(term, rdflib.URIRef) else s
+
+
+def run_shapes(data: rdflib.Graph, shapes: str, label: str, base: str | None = None) -> Result:
+    from pyshacl import validate as shacl
+
+    conforms, results, _ = shacl(data, shacl_graph=shapes_graph(shapes), inference="none", advanced=True,
+                                 allow_warnings=True, abort_on_first=False, inplace=True)
+    violations, warns = [], []
+    for r in results.subjects(SH.resultSeverity, None):
+        sev = results.value(r, SH.resultSeverity)
+        focus = results.value(r, SH.focusNode)
+        path = results.value(r, SH.resultPath)
+        value = results.value(r, SH.value)
+        msgs = sorted(str(m) for m in results.objects(r, SH.resultMessage))
+        msg = msgs[0] if msgs else "constraint not met"
+        msg = _IRI.sub(lambda m: short(rdflib.URIRef(m.group(0)), base), msg)
+        line = f"{short(focus, base)}"
+        if path is not None and isinstance(path, rdflib.URIRef):
+            line += f" {short(path)}"
+        line += f": {msg}"
+        if value is not None and short(value, base) not in msg:
+            line += f" (value {short(value, base)})"
+        (warns if sev == SH.Warning else violations).append(line)
+    return Result(label, conforms=not violations, violations=sorted(set(violations)), warnings=sorted(set(warns)))
+
+
+def rdflib_graph(triples) -> rdflib.Graph:
+    """An rdflib graph of pyoxigraph triples (quicker than writing and parsing N-Triples)."""
+    import pyoxigraph as ox
+
+    g = rdflib.Graph()
+    terms: dict = {}
+
+    def conv(t):
+        r = terms.get(t)
+        if r is None:
+            if isinstance(t, ox.NamedNode):
+                r = rdflib.URIRef(t.value)
+            elif isinstance(t, ox.Literal):
+                if t.language:
+                    r = rdflib.Literal(t.value, lang=t.language)
+                elif t.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+                    r = rdflib.Literal(t.value)
+                else:
+                    r = rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
+            else:
+                r = rdflib.BNode(t.value)
+            terms[t] = r
+        return r
+
+    add = g.add
+    for t in triples:
+        add((conv(t.subject), conv(t.predicate), conv(t.object)))
+    return g
+
+
+def validate_triples(triples, label: str, base: str | None = None) -> Result:
+    """Validate one report graph given as pyoxigraph triples."""
+    return run_shapes(rdflib_graph(triples), "report", label, base)
+
+
+def validate_ntriples(nt: str, label: str, base: str | None = None) -> Result:
+    """Validate one report graph given as N-Triples text."""
+    g = rdflib.Graph()
+    g.parse(data=nt, format="nt")
+    return run_shapes(g, "report", label, base)
+
+
+def validate_report_graph(g: rdflib.Graph, label: str, base: str | None = None) -> Result:
+    return run_shapes(g, "report", label, base)
+
+
+def validate_reference(g: rdflib.Graph | None = None) -> Result:
+    if g is None:
+        g = rdflib.Graph()
+        g.parse(resource_dir("reference") / "authorities.ttl", format="turtle")
+    return run_shapes(g, "reference", "reference data")
+
+
+SUMMARY_QUERY = f"""
+PREFIX okg: <{OKG}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT {{
+  ?r a okg:InspectionReport ; okg:sha256 ?h ; okg:reportOf ?i .
+  ?i okg:inspectedAuthority ?a ; okg:framework ?fw ; okg:startDate ?start .
+  ?a skos:prefLabel ?al .
+  ?g a okg:Agency ; skos:prefLabel ?gl ; okg:agencyType ?gt .
+}} WHERE {{
+  {{ ?r a okg:InspectionReport ; okg:reportOf ?i . OPTIONAL {{ ?r okg:sha256 ?h }}
+     ?i okg:inspectedAuthority ?a ; okg:framework ?fw . OPTIONAL {{ ?i okg:startDate ?start }}
+     OPTIONAL {{ ?a skos:prefLabel ?al }} }}
+  UNION {{ ?g a okg:Agency . OPTIONAL {{ ?g skos:prefLabel ?gl }} OPTIONAL {{ ?g okg:agencyType ?gt }} }}
+}}"""
+
+
+def summary_graph_nt(store) -> str:
+    """The facts the cross-report shapes need, from every graph of a pyoxigraph store, as N-Triples."""
+    import pyoxigraph as ox
+
+    triples = store.query(SUMMARY_QUERY, use_default_graph_as_union=True)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def validate_cross_report(store) -> Result:
+    g = rdflib.Graph()
+    g.parse(data=summary_graph_nt(store), format="nt")
+    return run_shapes(g, "store", "whole store (cross-report rules)")
+
+
+
+
+def _validate_graph_job(args: tuple[str, str]) -> Result:
+    graph, nt = args
+    from .iris import ID
+
+    label = graph.rsplit("/", 1)[1] if graph.startswith(ID + "report/") else graph
+    return validate_ntriples(nt, label, base=graph)
+
+
+def validate_store(store, jobs: int = 1) -> list[Result]:
+    """Every report graph, the reference graph and the cross-report rules of a pyoxigraph store."""
+    from .store import graph_ntriples, report_graphs
+
+    results: list[Result] = []
+    work = [(g, graph_ntriples(store, g)) for g in report_graphs(store)]
+    if jobs > 1 and len(work) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results.extend(pool.map(_validate_graph_job, work, chunksize=2))
+    else:
+        results.extend(_validate_graph_job(w) for w in work)
+    ref_nt = graph_ntriples(store, GRAPH_REFERENCE)
+    if ref_nt:
+        g = rdflib.Graph()
+        g.parse(data=ref_nt, format="nt")
+        results.append(validate_reference(g))
+    results.append(validate_cross_report(store))
+    return results
+
+
+_FILE_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG"}
+
+
+def validate_file(path: str, jobs: int = 1) -> list[Result]:
+    """Validate an RDF file: its named graphs as report graphs (a file without named graphs is one
+    report graph), then the cross-report rules over all of it."""
+    from pathlib import Path
+
+    import pyoxigraph as ox
+
+    from .store import StoreError
+
+    p = Path(path)
+    store = ox.Store()
+    try:
+        if p.suffix.lower() in (".jsonld", ".json"):
+            ds = rdflib.Dataset()
+            ds.parse(p, format="json-ld")
+            store.load(ds.serialize(format="nquads").encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        elif p.suffix.lower() in _FILE_FORMATS:
+            store.load(path=str(p), format=getattr(ox.RdfFormat, _FILE_FORMATS[p.suffix.lower()]))
+        else:
+            raise StoreError(f"{p}: unknown RDF file type (use .ttl, .nt, .nq, .trig or .jsonld)")
+    except (OSError, SyntaxError, ValueError) as e:
+        raise StoreError(f"{p}: cannot read: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    if not list(store.named_graphs()):
+        g = ox.NamedNode("https://w3id.org/ofsted-kg/graph/file")
+        store.extend([ox.Quad(q.subject, q.predicate, q.object, g) for q in store])
+        store.remove_graph(ox.DefaultGraph())
+    return validate_store(store, jobs=jobs)
