@@ -32,6 +32,7 @@ walk back looks at a bounded window, and no candidate rescans the text.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter, defaultdict
@@ -43,12 +44,13 @@ from .model import Agency
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "agency_terms.json"
 
-_KEY_STOP = frozenset({"the", "and", "of", "upon", "on", "in", "under", "le"})
+_KEY_STOP = frozenset({"the", "and", "&", "of", "upon", "on", "in", "under", "le"})
 _WINDOW = 160          # characters looked at before a head for its name
 _MAX_NAME_WORDS = 9    # capitalised words (and connectors) before a head
 _SHORT_LINE = 50       # a line shorter than this (a heading, a title) does not continue into the next
 _WORD = re.compile(r"\S+")
 _GLUED = re.compile(r"[\w'&-]")
+_GLUED_AFTER = re.compile(r"[\w-]")
 _NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9'&.-]*|[0-9]+[A-Za-z]+")
 _ABBR_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
 _FORWARD_WORD = re.compile(r"[ \t]*\n?[ \t]*([A-Z][A-Za-z'-]*|and|&|of)(?![\w'-])")
@@ -260,7 +262,7 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
         gap = window[tok.end():nxt]
         if "\f" in gap or gap.count("\n") > 1:
             break
-        if "\n" in gap:
+        if "\n" in gap and tok.group() not in t.connectors:
             line_start = text.rfind("\n", 0, lo + tok.start()) + 1
             if lo + tok.end() - line_start < _SHORT_LINE:
                 break
@@ -287,6 +289,17 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
         comma = False
     if taken and taken[-1][1] in t.connectors:   # 'partners and Police'
         return start, [], False
+    # two names sharing 'and': 'Hampshire Community Health and Hampshire Partnership Trust',
+    # 'Chelsea and Westminster and Imperial College NHS Trust': keep the last name
+    ands = [i for i, (_, w) in enumerate(taken) if w in ("and", "&")]
+    cut = None
+    if len(ands) > 1:
+        cut = ands[-1]
+    else:
+        cut = next((i for i in ands if i + 1 < len(taken) and taken[i + 1][1] == taken[0][1]), None)
+    if cut is not None:
+        taken = taken[cut + 1:]
+        comma = False
     if not taken:
         return start, [], False
     return taken[0][0], [w for _, w in taken], comma
@@ -303,7 +316,12 @@ def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[int, list[str]]:
         m = _FORWARD_WORD.match(text, pos)
         if not m:
             break
+        if ("\n" in text[pos:m.start(1)] and pos - (text.rfind("\n", 0, pos) + 1) < _SHORT_LINE
+                and not (words and words[-1] in t.connectors)):
+            break  # a title line ('London Borough of Croydon') does not run on into the next line
         w = m.group(1)
+        if words and w in t.stop_leading and w not in t.connectors:
+            break
         if w == "of" and (not words or words[-1] not in t.of_words):
             break
         if w not in ("and", "&", "of") and (w in t.nhs_place_stop or w == "NHS"):
@@ -500,25 +518,46 @@ def _canonical(c: Cluster, ctx: Context) -> str:
 
 # ---------------------------------------------------------------- mentions, paragraphs, addressees
 
-def _surface_regex(clusters: list[Cluster]) -> tuple[re.Pattern | None, dict[str, Cluster]]:
-    """One alternation of every spelling (folded to lower case for lookup) -> its cluster."""
-    t = terms()
-    lookup: dict[str, Cluster] = {}
-    alts: dict[str, None] = {}
-    named_parts = []
-    for c in clusters:
-        if c.mentions[0].gid in t.named_by_gid:
-            named_parts.append(c)
-        for s in [c.name] + [mn.surface for mn in c.mentions] + c.acronyms:
-            lookup.setdefault(flat(s).lower(), c)
-            alts[s] = None
-    if not alts:
-        return None, lookup
-    pats = [_literal(s) for s in sorted(alts, key=lambda s: (-len(s), s))]
-    # no look-behind in front: a plain alternation of literals is scanned fast; callers check
-    # the character before a hit with _GLUED
-    rx = re.compile(r"(" + "|".join(pats) + r")(?![\w-])")
-    return rx, lookup
+class Spellings:
+    """Every spelling of a report's organisations (names, variants, abbreviations) -> its cluster.
+
+    Searched with ``str.find`` per spelling (a handful per report), which is far cheaper than one
+    more regular-expression pass over the whole text.
+    """
+
+    def __init__(self, clusters: list[Cluster]):
+        self.of: dict[str, Cluster] = {}
+        for c in clusters:
+            for s in [c.name] + [mn.surface for mn in c.mentions] + c.acronyms:
+                self.of.setdefault(flat(s), c)
+        self.longest_first = sorted(self.of, key=lambda s: (-len(s), s))
+
+    def _bounded(self, text: str, i: int, j: int) -> bool:
+        return not _glued(text, i) and not (j < len(text) and _GLUED_AFTER.match(text, j))
+
+    def find_all(self, text: str) -> list[tuple[int, int, Cluster]]:
+        """(start, end, cluster) of each spelling in ``text``; the longest wins where two overlap."""
+        hits = []
+        for s in self.longest_first:
+            i = text.find(s)
+            while i >= 0:
+                if self._bounded(text, i, i + len(s)):
+                    hits.append((i, i + len(s), self.of[s]))
+                i = text.find(s, i + 1)
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        out, end = [], -1
+        for h in hits:
+            if h[0] >= end:
+                out.append(h)
+                end = h[1]
+        return out
+
+    def match(self, text: str, pos: int) -> tuple[int, Cluster] | None:
+        """The longest spelling starting at ``pos``: (its end, cluster)."""
+        for s in self.longest_first:
+            if text.startswith(s, pos) and self._bounded(text, pos, pos + len(s)):
+                return pos + len(s), self.of[s]
+        return None
 
 
 def annotate(text: str, report) -> None:
@@ -526,75 +565,86 @@ def annotate(text: str, report) -> None:
     ctx = _context(report)
     mentions = find_mentions(text, ctx)
     clusters = cluster(mentions, ctx)
-    rx, lookup = _surface_regex(clusters)
-    # abbreviations used on their own count as mentions too
-    acr = {a: c for c in clusters for a in c.acronyms}
-    if acr:
-        defs = {mn.acronym_at for mn in mentions if mn.acronym}
-        arx = re.compile(r"(" + "|".join(map(re.escape, sorted(acr, key=len, reverse=True))) + r")(?![\w-])")
-        for m in arx.finditer(text):
-            if m.start() not in defs and not _glued(text, m.start()):
-                acr[m.group(1)].extra_mentions += 1
-    paragraphs: dict[str, list[int]] = defaultdict(list)
-    if rx is not None:
-        for p in getattr(report, "paragraphs", None) or []:
-            for m in rx.finditer(p.text):
-                if _glued(p.text, m.start()):
-                    continue
-                c = lookup.get(flat(m.group(1)).lower())
-                if c is not None and (not paragraphs[c.name] or paragraphs[c.name][-1] != p.number):
-                    paragraphs[c.name].append(p.number)
+    spellings = Spellings(clusters)
+    # abbreviations used on their own count as mentions too (their definitions do not)
+    defs = {mn.acronym_at for mn in mentions if mn.acronym}
+    for c in clusters:
+        for a in c.acronyms:
+            i = text.find(a)
+            while i >= 0:
+                if i not in defs and spellings._bounded(text, i, i + len(a)):
+                    c.extra_mentions += 1
+                i = text.find(a, i + 1)
+    paragraphs = _paragraphs_naming(getattr(report, "paragraphs", None) or [], spellings)
     agencies = []
     for c in clusters:
-        aliases = sorted({mn.surface for mn in c.mentions} | set(c.acronyms) - {c.name})
-        aliases = [a for a in aliases if a != c.name]
+        aliases = sorted(({mn.surface for mn in c.mentions} | set(c.acronyms)) - {c.name})
         agencies.append(Agency(name=c.name, type=c.type, aliases=aliases,
                                mentions=len(c.mentions) + c.extra_mentions,
-                               paragraphs=sorted(set(paragraphs.get(c.name, [])))))
+                               paragraphs=paragraphs.get(id(c), [])))
     report.agencies = agencies
     for rec in getattr(report, "recommendations", None) or []:
-        rec.addressees = addressees(rec.text, rx, lookup, clusters)
+        rec.addressees = addressees(rec.text, spellings, clusters)
+
+
+def _paragraphs_naming(paragraphs, spellings: Spellings) -> dict[int, list[int]]:
+    """id(cluster) -> sorted numbers of the paragraphs that name it (one search over all of them)."""
+    if not paragraphs or not spellings.of:
+        return {}
+    starts, parts, at = [], [], 0
+    for p in paragraphs:
+        body = flat(p.text)
+        starts.append(at)
+        parts.append(body)
+        at += len(body) + 1
+    joined = "\n".join(parts)
+    found: dict[int, set[int]] = defaultdict(set)
+    for i, _, c in spellings.find_all(joined):
+        found[id(c)].add(paragraphs[bisect.bisect_right(starts, i) - 1].number)
+    return {k: sorted(v) for k, v in found.items()}
 
 
 _LEAD = re.compile(r"\s*(?:[-\u2013\u2022*\u25cf\u25aa]\s*|\(?[0-9ivx]{1,4}[.)]\s+|\(?[a-z][.)]\s+)?")
 _ACRONYM = re.compile(r"([A-Z]{3,6})(?![\w-])")
+_THE = re.compile(r"[Tt]he ")
+_PAREN = re.compile(r" ?\([^()]{0,80}\)")
+_CONJ = re.compile(r" ?(?:, ?(?:and )?|and |& |together with |jointly with |with |as well as |in partnership with )")
 
 
-def addressees(text: str, rx: re.Pattern | None, lookup: dict[str, Cluster], clusters: list[Cluster]) -> list[str]:
+def addressees(text: str, spellings: Spellings, clusters: list[Cluster]) -> list[str]:
     """The organisations a recommendation opens with, when it goes on 'to ...' / 'should ...'."""
     t = terms()
+    text = flat(text)
     pos = _LEAD.match(text).end()
     found: list[str] = []
-    the = re.compile(r"[Tt]he\s+")
+
+    def org_at(p: int) -> tuple[int, Cluster] | None:
+        th = _THE.match(text, p)
+        hit = spellings.match(text, th.end()) if th else None
+        if hit is None:
+            hit = spellings.match(text, p)
+        if hit is None:
+            a = _ACRONYM.match(text, p)
+            c = _misspelt_acronym(a.group(1), clusters) if a else None
+            hit = (a.end(), c) if c else None
+        return hit
+
     while True:
-        c = None
-        th = the.match(text, pos)
-        if th and rx is not None and rx.match(text, th.end()):
-            pos = th.end()
-        m = rx.match(text, pos) if rx is not None else None
-        if m:
-            c = lookup.get(flat(m.group(1)).lower())
-            end = m.end()
-        else:
-            a = _ACRONYM.match(text, pos)
-            if a:
-                c = _misspelt_acronym(a.group(1), clusters)
-                end = a.end()
-        if c is None:
+        hit = org_at(pos)
+        if hit is None:
             f = t.fillers.match(text, pos) if found else None
             if not f:
                 break
             pos = f.end()
         else:
+            pos, c = hit
             if c.name not in found:
                 found.append(c.name)
-            pos = end
-        paren = re.compile(r"\s*\([^()]{0,80}\)").match(text, pos)
+        paren = _PAREN.match(text, pos)
         if paren:
             pos = paren.end()
-        conj = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s+|together\s+with\s+|jointly\s+with\s+|with\s+|as\s+well\s+as\s+|in\s+partnership\s+with\s+)").match(text, pos)
-        if conj and (rx is not None and rx.match(text, conj.end()) or _ACRONYM.match(text, conj.end())
-                     or t.fillers.match(text, conj.end())):
+        conj = _CONJ.match(text, pos)
+        if conj and (org_at(conj.end()) or t.fillers.match(text, conj.end())):
             pos = conj.end()
             continue
         f = t.fillers.match(text, pos)
