@@ -9,6 +9,7 @@ violations are returned for printing. Files that cannot be read or are no report
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from . import PARSER_VERSION
 from .iris import report_iri
+from .model import Report
 from .rdf_map import MAPPING_VERSION, map_report
 from .read import ReadError, iter_inputs, read_document
 from .validate import Result, validate_triples
@@ -61,15 +63,46 @@ def parse_document(doc, name: str):
     return report
 
 
+def parsed_report_json(path: str):
+    """The report of a file holding one parsed report in the extract JSON (``ofsted-kg extract`` output),
+    or None when the file is something else. Its ``source`` names the report graph."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.lstrip()[:1] == b"{":
+        return None
+    try:
+        d = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(d, dict) or not {"source", "framework", "authority"} <= d.keys():
+        return None
+    try:
+        report = Report.from_dict(d)
+    except (TypeError, KeyError, AttributeError) as e:
+        raise ReadError(f"extract JSON that does not fit the contract ({e})") from None
+    if not report.sha256:
+        report.sha256 = hashlib.sha256(data).hexdigest()
+    return report
+
+
 def process_file(path: str, validate: bool = True) -> Work:
-    """Read, parse, map and validate one file (runs in a worker process)."""
+    """Read, parse, map and validate one file (runs in a worker process). A file holding a parsed
+    report in the extract JSON is mapped as it is."""
     name = Path(path).name
     w = Work(path=path, iri=report_iri(name))
     t0 = time.perf_counter()
     try:
-        doc = read_document(path)
+        report = parsed_report_json(path) if name.lower().endswith(".json") else None
         t1 = time.perf_counter()
-        report = parse_document(doc, name)
+        if report is None:
+            doc = read_document(path)
+            t1 = time.perf_counter()
+            report = parse_document(doc, name)
+        else:
+            w.iri = report_iri(report.source)
+    except OSError as e:
+        w.error = e.strerror or str(e)
+        return w
     except ReadError as e:
         w.error = str(e)
         return w
@@ -160,6 +193,8 @@ def build(paths: list[str | Path], store, jobs: int = 1, force: bool = False, pr
                 continue
         todo.append(str(f))
 
+    done_iris: dict[str, str] = {}
+
     def handle(w: Work) -> None:
         for k, v in w.timings.items():
             summary.timings[k] = summary.timings.get(k, 0.0) + v
@@ -169,6 +204,14 @@ def build(paths: list[str | Path], store, jobs: int = 1, force: bool = False, pr
                 on_rejected(w.path, w.error)
             bar.step("rejected")
             return
+        if w.iri in done_iris:
+            reason = f"describes the same report ({w.iri.rsplit('/', 1)[1]}) as {done_iris[w.iri]}; not stored"
+            summary.rejected.append((w.path, reason))
+            if on_rejected:
+                on_rejected(w.path, reason)
+            bar.step("rejected")
+            return
+        done_iris[w.iri] = w.path
         for msg in w.warnings:
             summary.mapping_warnings.append((w.path, msg))
         if w.validation is not None and not w.validation.conforms:

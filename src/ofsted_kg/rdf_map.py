@@ -27,7 +27,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from . import PARSER_VERSION
-from .iris import (ID, OKG, agency_iri, code_segment, concept, inspector_iri, report_iri,
+from .iris import (ID, OKG, agency_iri, code_segment, concept, inspector_iri, report_iri, slug,
                    unmatched_authority_iri)
 from .model import Report
 from .resources import resource_dir
@@ -191,6 +191,8 @@ def map_report(report: Report) -> Mapped:
             return
         if number in para_iri:
             add(s, "evidence", node(para_iri[number]))
+            if seen[number] > 1:
+                warnings.append(f"{what}: {seen[number]} paragraphs are numbered {number}; linked to the first")
         elif report.paragraphs:
             warnings.append(f"{what}: paragraph {number} is not among the report's numbered paragraphs")
 
@@ -207,11 +209,11 @@ def map_report(report: Report) -> Mapped:
         evidence(J, j.paragraph, f"judgement {j.area}")
 
     # agencies and their mentions
-    own = auth.name.lower() if auth.name else None
+    own = slug(auth.name) if auth.name else None
     by_name: dict[str, str] = {}
 
     def agency_node(name: str, type_code: str | None) -> str:
-        scoped = type_code in PER_AREA_TYPES and not (own and own in name.lower())
+        scoped = type_code in PER_AREA_TYPES and not (own and own in slug(name))
         return agency_iri(name, A if scoped else None)
 
     mention_keys: dict[str, int] = {}
