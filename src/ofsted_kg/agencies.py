@@ -248,7 +248,10 @@ def _la_key(s: str) -> frozenset:
 # ---------------------------------------------------------------- finding names
 
 def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]:
-    """The capitalised name words right before ``start``: (start of the first, words, stopped at a comma)."""
+    """The capitalised name words right before ``start``: (start of the first, words, listed).
+
+    ``listed`` says the words look like the last of a list of places sharing the head
+    ('Southampton, Hampshire and Portsmouth PCTs', 'A & B and C PCTs')."""
     t = terms()
     lo = max(floor, start - _WINDOW)
     window = text[lo:start]
@@ -292,6 +295,7 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
     # two names sharing 'and': 'Hampshire Community Health and Hampshire Partnership Trust',
     # 'Chelsea and Westminster and Imperial College NHS Trust': keep the last name
     ands = [i for i, (_, w) in enumerate(taken) if w in ("and", "&")]
+    listed = (comma and bool(ands)) or len(ands) > 1
     cut = None
     if len(ands) > 1:
         cut = ands[-1]
@@ -299,10 +303,9 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
         cut = next((i for i in ands if i + 1 < len(taken) and taken[i + 1][1] == taken[0][1]), None)
     if cut is not None:
         taken = taken[cut + 1:]
-        comma = False
     if not taken:
         return start, [], False
-    return taken[0][0], [w for _, w in taken], comma
+    return taken[0][0], [w for _, w in taken], listed
 
 
 def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[int, list[str]]:
@@ -420,10 +423,10 @@ def _strip_the(s: str) -> str:
 
 
 def _headed(text: str, m: re.Match, floor: int, head: Head) -> Mention | None:
-    pstart, words, comma = _walk_back(text, m.start(), floor)
+    pstart, words, listed = _walk_back(text, m.start(), floor)
     if not words:
         return None
-    if head.template and comma and any(w in ("and", "&") for w in words):
+    if head.template and listed:
         return None  # 'Southampton, Hampshire and Portsmouth Primary Care Trust': a list sharing one head
     surface = flat(text[pstart:m.end()])
     if head.template:
@@ -566,8 +569,9 @@ def annotate(text: str, report) -> None:
     mentions = find_mentions(text, ctx)
     clusters = cluster(mentions, ctx)
     spellings = Spellings(clusters)
-    # abbreviations used on their own count as mentions too (their definitions do not)
-    defs = {mn.acronym_at for mn in mentions if mn.acronym}
+    # abbreviations used on their own count as mentions too (not their definitions, nor those
+    # already found as a mention, such as 'LSCB')
+    defs = {mn.acronym_at for mn in mentions if mn.acronym} | {mn.start for mn in mentions}
     for c in clusters:
         for a in c.acronyms:
             i = text.find(a)
