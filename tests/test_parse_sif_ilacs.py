@@ -128,3 +128,12 @@ def test_authority_names(printed, name, official):
 ])
 def test_ilacs_inspection_type_from_on_site_days(start, end, kind):
     assert ilacs._type_from_dates(start, end) == kind
+
+
+def test_furniture_lines_are_the_lines_strip_furniture_drops():
+    text = _doc("1\nTitle line\nBody of page one1\n \n1 A footnote.", "2\nBody two.", "3\nBody three.")
+    offsets = pages.furniture_lines(text)
+    dropped = [text[o:].split("\n", 1)[0].split("\f")[0] for o in offsets]
+    assert dropped == ["1", "1 A footnote.", "2", "3"]
+    kept = pages.strip_furniture(text)
+    assert kept == "Title line\nBody of page one\nBody two.\nBody three."

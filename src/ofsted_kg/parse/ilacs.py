@@ -61,7 +61,7 @@ _OFFICIAL = (r"(?:(?:London|Royal)\s+Borough\s+of\s+{n}|{n}\s+(?:Metropolitan\s+
 def parse(text: str, report) -> None:
     body = pages.strip_furniture(text, keep_breaks=True)
     _meta(body, report)
-    spans = paragraphs.split(body)
+    spans = paragraphs.split(body, furniture=False)  # furniture already stripped
     report.paragraphs = [sp.paragraph for sp in spans]
 
     found: dict = {}

@@ -37,13 +37,13 @@ def _running_keys(pages: list[list[str]], top: bool) -> set[str]:
     return {k for k, n in counts.items() if n >= need and k}
 
 
-def _strip_edges(lines: list[str], head: set[str], foot: set[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < end and (not lines[start].strip() or _key(lines[start]) in head):
-        start += 1
-    while end > start and (not lines[end - 1].strip() or _key(lines[end - 1]) in foot):
-        end -= 1
-    return lines[start:end]
+def _strip_edges(lines: list[str], idx: list[int], head: set[str], foot: set[str]) -> list[int]:
+    a, b = 0, len(idx)
+    while a < b and (not lines[idx[a]].strip() or _key(lines[idx[a]]) in head):
+        a += 1
+    while b > a and (not lines[idx[b - 1]].strip() or _key(lines[idx[b - 1]]) in foot):
+        b -= 1
+    return idx[a:b]
 
 
 def _is_page_number(line: str, page_no: int) -> bool:
@@ -58,27 +58,30 @@ def _marker_rx(n: int) -> re.Pattern[str]:
                       + r"\s*$", re.M)
 
 
-def _strip_footnotes(pages: list[list[str]]) -> None:
+def _strip_footnotes(pages: list[list[str]], keep: list[list[int]], edits: dict) -> None:
+    """Drop footnote blocks from the foot of each page (``keep``) and record the edits that
+    take their markers out of the text (``edits[(page, line)] = new text``)."""
     expected = 1
-    for lines in pages:
+    for p, idx in enumerate(keep):
+        lines = [edits.get((p, i), pages[p][i]) for i in idx]
         first = None
         j = max(0, len(lines) - 25)
         while j < len(lines):
             m = _FOOTNOTE_START.match(lines[j])
             if m and int(m.group(1)) == expected:
-                body_before = "\n".join(lines[:j])
-                marker = _marker_rx(expected)
                 hit = None
-                for hit in marker.finditer(body_before):
+                for hit in _marker_rx(expected).finditer("\n".join(lines[:j])):
                     pass
                 if hit is not None and not _looks_like_data(lines, j):
                     if first is None:
                         first = j
-                    _remove_marker(lines, hit)
+                    k, new = _without_marker(lines, hit)
+                    lines[k] = new
+                    edits[(p, idx[k])] = new
                     expected += 1
             j += 1
         if first is not None:
-            del lines[first:]
+            del idx[first:]
 
 
 def _looks_like_data(lines: list[str], j: int) -> bool:
@@ -89,39 +92,60 @@ def _looks_like_data(lines: list[str], j: int) -> bool:
     return any(re.match(r"^\s*\d{1,3}\.\s", ln) for ln in rest[1:])
 
 
-def _remove_marker(lines: list[str], hit: re.Match[str]) -> None:
-    """Delete the marker the regex hit in the joined text of ``lines``."""
+def _without_marker(lines: list[str], hit: re.Match[str]) -> tuple[int, str]:
+    """(line index, line text without the marker) for a marker found in the joined lines."""
     pos = 0
     for i, ln in enumerate(lines):
         end = pos + len(ln)
         if pos <= hit.start() <= end:
-            a, b = hit.start() - pos, hit.end() - pos
-            new = ln[:a] + ln[b:]
-            lines[i] = new
-            return
+            return i, ln[:hit.start() - pos] + ln[hit.end() - pos:]
         pos = end + 1
+    raise ValueError("marker outside the lines")  # not reached: the hit comes from these lines
+
+
+def _plan(text: str) -> tuple[list[list[str]], list[list[int]], dict]:
+    """Pages as lines, the indices of the lines each page keeps, and marker edits."""
+    pages = [p.split("\n") for p in text.split("\f")]
+    head = _running_keys(pages, top=True)
+    foot = _running_keys(pages, top=False)
+    keep: list[list[int]] = []
+    for no, lines in enumerate(pages, 1):
+        idx = _strip_edges(lines, list(range(len(lines))), head, foot)
+        # a page number that is not repeated often enough to be caught as running furniture
+        if idx and _is_page_number(lines[idx[0]], no):
+            idx = idx[1:]
+        if idx and _is_page_number(lines[idx[-1]], no):
+            idx = idx[:-1]
+        keep.append(idx)
+    edits: dict = {}
+    _strip_footnotes(pages, keep, edits)
+    for p, idx in enumerate(keep):
+        while idx and not pages[p][idx[-1]].strip():
+            idx.pop()
+    return pages, keep, edits
+
+
+def furniture_lines(text: str) -> list[int]:
+    """Start offsets (in ``text``) of the page-number, running header/footer and footnote lines."""
+    if "\f" not in text:
+        return []
+    pages, keep, _ = _plan(text)
+    out, pos = [], 0
+    for p, lines in enumerate(pages):
+        kept = set(keep[p])
+        for i, ln in enumerate(lines):
+            if i not in kept and ln.strip():
+                out.append(pos)
+            pos += len(ln) + 1
+    return out
 
 
 def strip_furniture(text: str, keep_breaks: bool = False) -> str:
-    """Text without page numbers, running headers/footers and footnotes.
+    """Text without page numbers, running headers/footers and footnotes (and their markers).
 
     Pages are joined with newlines (with form feeds when ``keep_breaks``)."""
     if "\f" not in text:
         return text
-    pages = [p.split("\n") for p in text.split("\f")]
-    head = _running_keys(pages, top=True)
-    foot = _running_keys(pages, top=False)
-    out: list[list[str]] = []
-    for no, lines in enumerate(pages, 1):
-        lines = _strip_edges(lines, head, foot)
-        # a page number that is not repeated often enough to be caught as running furniture
-        if lines and _is_page_number(lines[0], no):
-            lines = lines[1:]
-        if lines and _is_page_number(lines[-1], no):
-            lines = lines[:-1]
-        out.append(lines)
-    _strip_footnotes(out)
-    for lines in out:
-        while lines and not lines[-1].strip():
-            lines.pop()
-    return ("\n\f" if keep_breaks else "\n").join("\n".join(lines) for lines in out)
+    pages, keep, edits = _plan(text)
+    joined = ["\n".join(edits.get((p, i), pages[p][i]) for i in idx) for p, idx in enumerate(keep)]
+    return ("\n\f" if keep_breaks else "\n").join(joined)

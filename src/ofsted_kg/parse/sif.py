@@ -209,7 +209,7 @@ def parse(text: str, report) -> None:
     body = pages.strip_furniture(text, keep_breaks=True)
     body_start = body.find("\f") if "\f" in body else len(page1)
     fill_meta(body, report, _TITLE)
-    spans = paragraphs.split(body)
+    spans = paragraphs.split(body, furniture=False)  # furniture already stripped
     report.paragraphs = [sp.paragraph for sp in spans]
     flat1 = common.flatten(page1)
     standalone = not re.search(r"Inspection of services for children", flat1, re.I)

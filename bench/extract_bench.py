@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Time `extract` over a directory of report PDFs against pypdfium2 text extraction alone.
+
+    python bench/extract_bench.py [PDF_DIR] [--rounds N] [--out bench/results/extract.md]
+
+PDF_DIR defaults to ../shared/corpus/pdf. Both sides read the same files from disk; files that
+are not PDFs (an HTML page saved as .pdf) are left out of both. Two measurements:
+
+* in process: ``ofsted_kg.extract.extract_file`` per file (read + parse + agencies + themes)
+  against pypdfium2 opening each file and pulling the text of every page, best of N alternating
+  rounds (the minimum is the least disturbed by other load on the machine); one-time start-up
+  (loading the term lists and compiling patterns) is timed apart;
+* end to end: ``ofsted-kg extract PDF_DIR --format jsonl`` as a subprocess against a
+  subprocess that does the pypdfium2 extraction alone, each including interpreter start-up.
+
+The target is extract / pypdfium2 <= 1.5 in process. Results (with machine and date) are
+written as markdown to --out and printed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 1.5
+
+PDFIUM_ONLY = """
+import sys, pypdfium2 as pdfium
+for f in sys.argv[1:]:
+    pdf = pdfium.PdfDocument(open(f, 'rb').read())
+    for i in range(len(pdf)):
+        page = pdf[i]; tp = page.get_textpage(); tp.get_text_range(); tp.close(); page.close()
+    pdf.close()
+"""
+
+
+def pdf_files(d: Path) -> list[Path]:
+    out = []
+    for f in sorted(d.glob("*.pdf")):
+        with open(f, "rb") as fh:
+            if fh.read(1024).lstrip().startswith(b"%PDF-"):
+                out.append(f)
+    return out
+
+
+def pdfium_only(files: list[Path]) -> float:
+    import pypdfium2 as pdfium
+
+    t = time.perf_counter()
+    for f in files:
+        pdf = pdfium.PdfDocument(f.read_bytes())
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+        pdf.close()
+    return time.perf_counter() - t
+
+
+def extract_all(files: list[Path]) -> float:
+    from ofsted_kg.extract import extract_file
+
+    t = time.perf_counter()
+    for f in files:
+        extract_file(f)
+    return time.perf_counter() - t
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    ver = version("pypdfium2")
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical CPUs, "
+            f"Python {platform.python_version()}, pypdfium2 {ver}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pdf_dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "pdf"))
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "extract.md"))
+    args = ap.parse_args()
+    d = Path(args.pdf_dir)
+    files = pdf_files(d) if d.is_dir() else []
+    if not files:
+        print(f"{d}: no PDF files to time", file=sys.stderr)
+        return 2
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+    t = time.perf_counter()
+    from ofsted_kg.extract import extract_file
+
+    extract_file(files[0])  # one-time start-up: term lists, compiled patterns
+    startup = time.perf_counter() - t
+
+    base, ours = [], []
+    for _ in range(args.rounds):
+        base.append(pdfium_only(files))
+        ours.append(extract_all(files))
+    b, o = min(base), min(ours)
+    ratio = o / b
+
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", PDFIUM_ONLY, *map(str, files)], check=True)
+    cli_base = time.perf_counter() - t
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ofsted_kg.cli", "extract", *map(str, files), "--format", "jsonl"],
+                   check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    cli_ours = time.perf_counter() - t
+
+    n = len(files)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    verdict = "meets" if ratio <= TARGET else "misses"
+    md = f"""# extract vs pypdfium2 text extraction
+
+Command: `python bench/extract_bench.py {args.pdf_dir} --rounds {args.rounds}`
+
+- Date: {now}
+- Machine: {machine()}
+- Load average (1 min) at start: {load:.2f} (the machine is shared; best of {args.rounds} alternating rounds)
+- Files: {n} PDFs in `{args.pdf_dir}` (non-PDF files left out of both sides)
+
+| measurement | pypdfium2 text only | `extract` | ratio |
+| --- | ---: | ---: | ---: |
+| in process, best of {args.rounds} | {b:.3f} s ({1000 * b / n:.0f} ms/file) | {o:.3f} s ({1000 * o / n:.0f} ms/file) | **{ratio:.2f}x** |
+| end to end (subprocess, incl. interpreter start) | {cli_base:.3f} s | {cli_ours:.3f} s | {cli_ours / cli_base:.2f}x |
+
+One-time start-up of `extract` in process (first file, term lists, pattern compilation): {startup:.3f} s.
+
+All rounds (s): pypdfium2 {', '.join(f'{x:.3f}' for x in base)}; extract {', '.join(f'{x:.3f}' for x in ours)}.
+
+Target extract / pypdfium2 <= {TARGET}x in process: {verdict} ({ratio:.2f}x).
+"""
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
