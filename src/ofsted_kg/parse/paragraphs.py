@@ -39,6 +39,9 @@ _BULLET_LINE = re.compile(r"^\s*" + _BULLET)
 GRADE_TAIL = re.compile(
     r"\s*(?:Grade\s*[1-4]\s*(?:\(\s*[A-Za-z ]+\)|[:\-\u2013]?\s*(?:outstanding|good|adequate|inadequate)\b)"
     r"|(?:Outstanding|Good|Adequate|Inadequate)\s*\(\s*Grade\s*[1-4]\s*\))\s*$", re.I)
+# a heading that ends with its grade ('... help and protection: requires improvement to be good')
+_GRADED_HEADING = re.compile(r"(?::|\bare|\bis)\s+(?:outstanding|good|adequate|inadequate|"
+                             r"requires\s+improvement(?:\s+to\s+be\s+good)?)\.?$", re.I)
 _TIMESCALE_LEAD = re.compile(r"^(immediately|within|by\b|in the|over the next)", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$", re.I)
 _LABEL_LINE = re.compile(r"^\s*\S+(?:\s+\S+){0,5}:\s*$")  # 'Within three months:'
@@ -162,7 +165,7 @@ def heading_text(s: str) -> str | None:
     s = GRADE_TAIL.sub("", s).strip()
     if not s or not (s[0].isupper() or (s[0] in "'\"" and len(s) > 1 and s[1].isupper())):
         return None
-    if len(s) > 120 or len(s.split()) > 16 or re.search(r"[a-z)]\.\s+[A-Z]", s):
+    if len(s) > 120 or len(s.split()) > 16 or re.search(r"[a-z)'\"]\.\s+\S", s):
         return None
     if s.endswith(":"):
         if len(s.split()) > 6 or _TIMESCALE_LEAD.match(s):
@@ -194,8 +197,10 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
         if k < 0 or blank(k):
             return True
         t = lines[visible[k]].text
-        return bool(_SENTENCE_END.search(t) or heading_text(t) or is_grade_line(t)
-                    or heading_text(re.sub(r"\s\d{1,3}\s*$", "", t)))  # a contents line
+        if visible[k] in out or _SENTENCE_END.search(t) or is_grade_line(t):
+            return True
+        # a contents line ('Service information 3')
+        return bool(re.search(r"\s\d{1,3}\s*$", t)) and bool(heading_text(re.sub(r"\s\d{1,3}\s*$", "", t)))
 
     def strongly_opens(k: int) -> bool:  # a numbered paragraph or a grade follows (blank lines skipped)
         while k < len(visible) and blank(k):
@@ -205,11 +210,14 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
         t = lines[visible[k]].text.strip()
         return bool(is_grade_line(t) or _START.match(t))
 
-    def opens(k: int) -> bool:  # the visible line k starts a block (or is no line at all)
+    def opens(k: int, after_long: bool = False) -> bool:  # the visible line k starts a block (or is no line)
         if k >= len(visible) or blank(k):
             return True
         t = lines[visible[k]].text.strip()
-        return bool(heading_text(t) or is_grade_line(t) or _START.match(t))
+        # a heading-like line opens a block only when it is short: long ones are running text,
+        # and two long lines in a row are running text however they start
+        limit = 60 if after_long else 72
+        return bool((heading_text(t) and len(t) <= limit) or is_grade_line(t) or _START.match(t))
 
     for k, i in enumerate(visible):
         h = test(lines[i].text)
@@ -217,27 +225,38 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
             continue
         if is_heading is None:
             strong = strongly_opens(k + 1)
-            if not opens(k + 1):
+            if not opens(k + 1, after_long=len(lines[i].text.strip()) > 60):
                 # a wrapped heading: up to two short lower-case lines, then a block opens
-                parts, kk = [h], k + 1
+                parts, last, kk = [h], k, k + 1
                 while kk < len(visible) and kk <= k + 2 and not blank(kk):
                     t = lines[visible[kk]].text.strip()
                     tail = GRADE_TAIL.sub("", t).strip()
-                    if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[.,;:]$", tail):
+                    if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[,;]$", tail):
+                        break
+                    if tail.endswith((".", ":")):
+                        # a heading written as a sentence ('... protection are good.'): only
+                        # right under another heading and with a numbered paragraph next
+                        prev = lines[visible[k - 1]].text if k > 0 else ""
+                        if (k == 0 or blank(k - 1) or visible[k - 1] in out or is_grade_line(prev)) \
+                                and strongly_opens(kk + 1):
+                            parts.append(tail.rstrip(". "))
+                            last = kk
                         break
                     parts.append(tail)
+                    last = kk
                     if tail != t or opens(kk + 1):
                         break
                     kk += 1
                 joined = " ".join(parts)
-                if len(parts) == 1 or len(joined.split()) > 16:
+                graded_text = bool(_GRADED_HEADING.search(joined))
+                if len(parts) == 1 or len(joined.split()) > (24 if graded_text else 16):
                     continue
-                graded = bool(GRADE_TAIL.search(lines[visible[kk]].text))
-                if not (opens(kk + 1) or graded):
+                graded = bool(GRADE_TAIL.search(lines[visible[last]].text))
+                if not (opens(last + 1) or graded):
                     continue
                 h = joined
-                strong = graded or strongly_opens(kk + 1)
-            if not closes(k - 1) and not (strong and len(h.split()) <= 12):
+                strong = graded or strongly_opens(last + 1)
+            if not closes(k - 1) and not (strong and (len(h.split()) <= 12 or _GRADED_HEADING.search(h))):
                 continue
         out[i] = h
     return out
