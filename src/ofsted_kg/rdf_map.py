@@ -10,7 +10,10 @@ gives the same triples. The graph holds:
   judgements and recommendations;
 - judgements, recommendations and agency mentions, each pointing with ``okg:evidence`` to the
   paragraph (``okg:Paragraph`` with number and text) it was read from, when the report has it;
-- agencies (``okg:Agency``) with name, aliases and type.
+- agencies (``okg:Agency``) with name, aliases and type;
+- a recommendation's themes: ``okg:theme`` for each, ``okg:primaryTheme`` for the first (most
+  important), and ranked ``okg:ThemeAssignment`` nodes ``#recommendation-<n>-theme-<rank>``
+  (``okg:assignedTheme``, ``okg:themeRank``) that keep their order.
 
 The authority is linked to the reference list (src/ofsted_kg/data/reference/authorities.ttl);
 an authority not found there still goes in, under ``…/id/authority/unmatched/<slug>``, with a warning.
@@ -32,7 +35,7 @@ from .iris import (ID, OKG, agency_iri, code_segment, concept, inspector_iri, re
 from .model import Report
 from .resources import resource_dir
 
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 """Bump when the mapping changes what it writes: stored graphs with another version are rebuilt."""
 
 AGENCY_TYPES = ("police", "nhs-trust", "primary-care-trust", "clinical-commissioning-group", "safeguarding-board",
@@ -255,8 +258,17 @@ def map_report(report: Report) -> Mapped:
             add(C, "timescale", node(concept("timescale", rec.timescale)))
         if rec.section:
             add(C, "section", node(concept("section", rec.section)))
-        for t in rec.themes:
-            add(C, "theme", node(concept("theme", t)))
+        for rank, t in enumerate(rec.themes, 1):
+            # every theme by okg:theme; their order (most important first) by ranked assignments
+            T = node(concept("theme", t))
+            add(C, "theme", T)
+            if rank == 1:
+                add(C, "primaryTheme", T)
+            TA = f"{C}-theme-{rank}"
+            typ(TA, "ThemeAssignment")
+            add(C, "themeAssignment", node(TA))
+            add(TA, "assignedTheme", T)
+            integer(TA, "themeRank", rank)
         for who in rec.addressees:
             if who.lower() in own_names:
                 add(C, "addressedTo", node(A))
