@@ -142,6 +142,22 @@ def authority_names(printed: str) -> tuple[str, str | None]:
     return name, (official if is_council else None)
 
 
+def name_lines_above(text: str, end: int, most: int = 2) -> str:
+    """The authority's name printed just above a title that starts at ``end``: the short lines
+    right above it (a long name wraps onto two), skipping page numbers and blank lines."""
+    out: list[str] = []
+    for ln in reversed(text[:end].splitlines()):
+        s = ln.strip()
+        if not s or s.isdigit():
+            if out:
+                break
+            continue
+        if len(s) > 60 or s.endswith((".", ":", ";")) or len(out) == most:
+            break
+        out.insert(0, s)
+    return " ".join(out)
+
+
 def fill_generic(text: str, report) -> None:
     """Best-effort metadata for a document whose layout is unknown."""
     m = re.search(r"Inspection dates?:?\s*(.+)", text)

@@ -100,9 +100,7 @@ def _meta(body: str, report) -> None:
         if m.group(1) and m.group(1).strip():
             printed = m.group(1)
         else:
-            above = [ln.strip() for ln in head[:m.start()].splitlines()
-                     if ln.strip() and not ln.strip().isdigit()]
-            printed = " ".join(above[-2:]) if above else None
+            printed = common.name_lines_above(head, m.start()) or None
     if printed:
         name, official = common.authority_names(printed)
         if official is None:

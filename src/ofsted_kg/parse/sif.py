@@ -135,8 +135,7 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
     head = text[:3000]
     m = title_rx.search(head)
     if m:
-        above = [ln.strip() for ln in head[:m.start()].splitlines() if ln.strip() and not ln.strip().isdigit()]
-        printed = " ".join(above[-3:])
+        printed = common.name_lines_above(head, m.start())
         report.authority.name, report.authority.official_name = common.authority_names(printed)
     m = re.search(r"^\s*Inspection dates?:?\s*(.+)", head, re.M)
     if m:
