@@ -232,3 +232,32 @@ def test_regression_title_phrase_in_a_line_before_the_title_block():
     slac.read_title_block(text, report, slac.TITLE)
     assert (report.authority.name, report.authority.official_name) == ("Westmere", "Westmere City Council")
     assert report.inspection.start_date == "2010-03-01" and report.inspection.lead_inspector == "Jo Bright"
+
+
+def test_record_table_two_safe_rows_do_not_start_the_looked_after_part():
+    """Older tables grade 'are safe' and 'feel safe' on two rows; the repeat of a
+    safeguarding-only area must not be read as the start of the looked after part."""
+    from ofsted_kg.parse import slac
+
+    table = ("Record of main findings\nSafeguarding services\nOverall effectiveness Good\n"
+             "Capacity for improvement Good\nChildren and young people are safe: effectiveness of services in\n"
+             "taking reasonable steps to ensure that children and young people are safe Good\n"
+             "Children and young people feel safe Good\nQuality of provision Adequate\n"
+             "Services for looked after children\nOverall effectiveness Adequate\nQuality of provision Good\n")
+    rows, _ = slac.record_table(table, slac.SLAC_AREAS, slac.PARTS)
+    assert [(r.part, r.area, r.grade) for r in rows] == [
+        ("safeguarding", "overall-effectiveness", "good"), ("safeguarding", "capacity-for-improvement", "good"),
+        ("safeguarding", "safe-and-feel-safe", "good"), ("safeguarding", "safe-and-feel-safe", "good"),
+        ("safeguarding", "quality-of-provision", "adequate"), ("looked-after", "overall-effectiveness", "adequate"),
+        ("looked-after", "quality-of-provision", "good")]
+
+
+@pytest.mark.parametrize("line,code", [
+    ("Within three months:", "within-3-months"), ("**Within six months:**", "within-6-months"),
+    ("Immediately", "immediately"), ("Within 3 months of the date of this report:", "within-3-months"),
+    ("In the longer term:", None), ("Within one month:", None),
+    ("within three months ensure that plans are clear.", False), ("Quality of provision", False)])
+def test_timescale_headings(line, code):
+    from ofsted_kg.parse.slac import timescale_of
+
+    assert timescale_of(line) == code

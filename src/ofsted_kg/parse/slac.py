@@ -71,7 +71,7 @@ _TIMESCALES = [
     ("within-6-months", re.compile(r"^within\s+(?:six|6)\s+months?\b", re.I)),
 ]
 _TIMESCALE_ANY = re.compile(r"^(?:immediately|within\s+\w+\s+(?:months?|weeks?)|in\s+the\s+(?:longer|medium|short)\s+term"
-                            r"|over\s+the\s+next\s+\w+\s+months?)\b\s*:?\s*$", re.I)
+                            r"|over\s+the\s+next\s+\w+\s+months?)\b(?:\s*:?\s*$|[^.;]{0,60}:\s*$)", re.I)
 _ITEM_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]|\(?[a-z]\)|\d{1,2}\))\s*")
 
 
@@ -163,7 +163,9 @@ class PartTracker:
         self.seen: set[str] = set()
 
     def part_for(self, part: str, code: str) -> str:
-        if len(self.parts) > 1 and self.k == 0 and (code in self.seen or part == self.parts[1]):
+        # an area of the first part only may repeat there (older reports grade 'are safe' and
+        # 'feel safe' apart); an area both parts grade starts the second part when it repeats
+        if len(self.parts) > 1 and self.k == 0 and ((code in self.seen and part == "*") or part == self.parts[1]):
             self.k, self.seen = 1, set()
         self.seen.add(code)
         return self.parts[self.k]
@@ -322,10 +324,10 @@ _AREAS_FOR_IMPROVEMENT = re.compile(r"^\s*(?:areas?\s+for\s+(?:development\s+and
 
 
 def timescale_of(line: str) -> str | None | bool:
-    """Timescale code for a timescale heading line, None for one we have no code for, False
-    when the line is no timescale heading."""
-    s = line.strip().strip("*:# ").strip()
-    if not _TIMESCALE_ANY.match(s + ("" if s.endswith(":") else "")) and not _TIMESCALE_ANY.match(s):
+    """Timescale code for a timescale heading line ('Within three months:'), None for one we
+    have no code for ('In the longer term:'), False when the line is no timescale heading."""
+    s = line.strip().strip("*# ").strip()
+    if not _TIMESCALE_ANY.match(s):
         return False
     for code, rx in _TIMESCALES:
         if rx.match(s):
@@ -377,10 +379,12 @@ def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int 
                 continue
             if paragraphs._START.match(ln.text) and in_list and not _ITEM_BULLET.match(ln.text):
                 break  # the next numbered paragraph
+            bullet = _ITEM_BULLET.match(ln.text)
+            if not in_list and bullet and not paragraphs._START.match(ln.text):
+                in_list = True  # a list without timescale headings
             if not in_list:
                 i += 1
                 continue
-            bullet = _ITEM_BULLET.match(ln.text)
             body = ln.text[bullet.end():] if bullet else t
             body = body.strip()
             new_item = bool(bullet) or not items
