@@ -137,3 +137,29 @@ def test_furniture_lines_are_the_lines_strip_furniture_drops():
     assert dropped == ["1", "1 A footnote.", "2", "3"]
     kept = pages.strip_furniture(text)
     assert kept == "Title line\nBody of page one\nBody two.\nBody three."
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "reports"
+# the bundled invented sample (README's main job): every SIF/ILACS variant, all areas graded
+EXAMPLE_AREAS = {
+    "sif-brackenshire-2014.txt": 7, "sif-harlbury-2017-reinspection.txt": 6,
+    "sif-lscb-review-fennick-and-wold-2015.txt": 1, "ilacs-brackenshire-2019.txt": 4,
+    "ilacs-fennick-and-wold-2023.md": 5, "ilacs-harlbury-2026.txt": 4,
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLE_AREAS))
+def test_example_report(name):
+    path = EXAMPLES / name
+    assert path.read_text().startswith("INVENTED SAMPLE REPORT")
+    r = extract_file(path)
+    assert r.framework == name.split("-")[0]
+    assert len(r.judgements) == EXAMPLE_AREAS[name] and not r.warnings
+    assert r.recommendations and r.inspection.lead_inspector and r.inspection.start_date
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLE_AREAS))
+def test_example_report_matches_schema(name, extract_schema):
+    import jsonschema
+
+    jsonschema.validate(extract_file(EXAMPLES / name).to_dict(), extract_schema)

@@ -59,7 +59,7 @@ _OVERALL_SENTENCES = [
 ]
 _LSCB_SENTENCES = [
     re.compile(r"^\s*" + _ws(r"The effectiveness of the") + r"\s+(?:Local\s+Safeguarding\s+Children\s+Board|LSCB)"
-               r"(?:\s+\(LSCB\))?\s+is\s+" + GRADE + r"\b", FLAGS),
+               r"(?:\s+\(LSCB\))?\s+(?:is\s+(?:that\s+it\s+)?(?:is\s+)?)?" + GRADE + r"\b", FLAGS),
     re.compile(r"^\s*" + _ws(r"The Local Safeguarding Children Board") + r"(?:\s+\(LSCB\))?\s+(?:is\s+|are\s+)?"
                + GRADE + r"\b", FLAGS),
 ]
