@@ -201,6 +201,12 @@ def test_bare_nhs_place_is_typed_by_the_nhs_of_its_time():
     assert names(r) == {"Northbury Integrated Care Board": "integrated-care-board"}
 
 
+def test_ambulance_service_is_an_nhs_trust_under_either_spelling():
+    r = annotate("The North Westshire Ambulance Service attends. North Westshire Ambulance Service NHS Foundation "
+                 "Trust reports to the board.")
+    assert names(r) == {"North Westshire Ambulance Service": "nhs-trust"}
+
+
 def test_named_national_organisations():
     r = annotate("The Children and Family Court Advisory and Support Service (Cafcass) and CAFCASS officers, "
                  "Barnardo's and Barnardos, the NSPCC, the Department for Education (DfE) and Ofsted.")
@@ -259,6 +265,8 @@ def test_annotating_twice_gives_the_same_result():
     ("Northbury City Council's audit programme is to be extended.", []),
     ("The local authority and its partners should ensure that plans are reviewed.", []),
     ("XYZ to ensure that plans are reviewed.", []),
+    ("The LSCB and the local authority should agree a threshold document.", ["Northbury Safeguarding Children Board"]),
+    ("Westshire Constabulary, with partners, should review the protocol.", ["Westshire Constabulary"]),
 ])
 def test_addressees(rec, want):
     text = ("Staff from Northbury City Council, NHS Northbury, Riverside NHS Trust and Westshire Constabulary. "

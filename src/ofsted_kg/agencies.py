@@ -161,7 +161,7 @@ class Terms:
         self.head_at = re.compile(r"\s+(?:" + "|".join(f"(?P<{h.gid}>{_ws(h.pattern)})" for h in self.heads
                                                       if h is not self.uni and h is not self.la) + r")(?![\w-])")
         self.fillers = re.compile(r"\s*(?:,\s*)?(?:and\s+|&\s+)?" + data["addressee_fillers"] + r"(?![\w-])", re.I)
-        self.verbs = re.compile(r"\s*(?:" + data["addressee_verbs"] + ")")
+        self.verbs = re.compile(r"\s*,?\s*(?:" + data["addressee_verbs"] + ")")
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:
