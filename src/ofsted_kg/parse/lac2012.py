@@ -37,7 +37,7 @@ def parse(text: str, report) -> None:
     layout = paragraphs.analyse(text)
     report.paragraphs = [s.paragraph for s in layout.spans]
     table, table_at = slac.record_table(text, LAC2012_AREAS, PARTS)
-    body = slac.body_grades(layout, text, LAC2012_AREAS, PARTS, table_at)
+    body = slac.body_grades(layout, LAC2012_AREAS, PARTS, table_at)
     order = [("", code) for _, code, _ in LAC2012_AREAS]
     slac.combine(report, "lac2012", table, body, layout, order)
     report.recommendations = slac.recommendations(text, layout, lambda offset: "looked-after", table_at)

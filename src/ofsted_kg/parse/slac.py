@@ -207,16 +207,17 @@ def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found],
     return out, starts[-1].start()
 
 
-def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, ...],
-                stop: int | None) -> list[Found]:
+def body_grades(layout: paragraphs.Layout, areas, parts: tuple[str, ...], stop: int | None) -> list[Found]:
     """Area headings in the body with the grade stated with them: 'Heading' + 'Grade 2 (good)'
     on a line below, or both on one line ('Quality of provision Grade 2 (good)'). An area
-    heading without a grade is returned with grade None (its first sentence may state it)."""
+    heading without a grade is returned with grade None (its first sentence may state it).
+    The body starts at the first numbered paragraph (the contents list is no body) and ends at
+    ``stop`` (the record of main findings)."""
     tracker = PartTracker(parts)
     out: list[Found] = []
     lines = layout.lines
-    visible = [i for i, ln in enumerate(lines) if not ln.furniture and ln.text.strip()]
-    graded_heads: set[int] = set()
+    begin = layout.spans[0].start if layout.spans else 0
+    visible = [i for i, ln in enumerate(lines) if not ln.furniture and ln.text.strip() and ln.start >= begin]
     for k, i in enumerate(visible):
         ln = lines[i]
         if stop is not None and ln.start >= stop:
@@ -224,14 +225,9 @@ def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, .
         t = ln.text.strip()
         tail = paragraphs.GRADE_TAIL.search(t)
         if not tail:
-            if i in layout.headings and not any(j in graded_heads for j in visible[k + 1:k + 4]):
-                hit = area_of(layout.headings[i], areas)
-                nxt = next((lines[j].text for j in visible[k + 1:k + 4] if j not in layout.headings), "")
-                if hit and not paragraphs.GRADE_TAIL.search(nxt):
-                    # no grade follows: an ungraded area heading (unless a grade line comes next)
-                    later = [lines[j].text for j in visible[k + 1:k + 3]]
-                    if not any(paragraphs.is_grade_line(x) for x in later):
-                        out.append(Found(tracker.part_for(*hit), hit[1], None, "heading", ln.end, layout.headings[i]))
+            hit = area_of(layout.headings[i], areas) if i in layout.headings else None
+            if hit and not any(paragraphs.GRADE_TAIL.search(lines[j].text) for j in visible[k + 1:k + 4]):
+                out.append(Found(tracker.part_for(*hit), hit[1], None, "heading", ln.end, layout.headings[i]))
             continue
         grade = common.grade_code(tail.group()) or common.find_grade(tail.group())
         label = t[:tail.start()].strip(" *:-|")
@@ -251,7 +247,6 @@ def body_grades(layout: paragraphs.Layout, text: str, areas, parts: tuple[str, .
         hit = next((area_of(c, areas) for c in candidates if area_of(c, areas)), None)
         if not hit or not grade:
             continue
-        graded_heads.add(i)
         part = tracker.part_for(*hit)
         out.append(Found(part, hit[1], grade, "heading", ln.end, candidates[0]))
     return out
@@ -282,7 +277,9 @@ def combine(report, prefix: str, table: list[Found], body: list[Found], layout: 
         return paragraphs.first_paragraph_after(spans, offset, before=nxt)
 
     by_table = {(f.part, f.area): f for f in reversed(table)}
-    by_body = {(f.part, f.area): f for f in reversed(body)}
+    # per area the first heading that states a grade, else the first that does not
+    by_body = {(f.part, f.area): f for f in reversed(body) if f.grade is None}
+    by_body.update({(f.part, f.area): f for f in reversed(body) if f.grade is not None})
     for key in order:
         t, b = by_table.get(key), by_body.get(key)
         para = para_after(b.offset) if b else None
@@ -420,7 +417,7 @@ def parse(text: str, report) -> None:
     layout = paragraphs.analyse(text)
     report.paragraphs = [s.paragraph for s in layout.spans]
     table, table_at = record_table(text, SLAC_AREAS, PARTS)
-    body = body_grades(layout, text, SLAC_AREAS, PARTS, table_at)
+    body = body_grades(layout, SLAC_AREAS, PARTS, table_at)
     combine(report, "slac", table, body, layout, SLAC_ORDER)
 
     # where the looked after part begins: its heading after the first numbered paragraph,
