@@ -16,11 +16,29 @@ def _store_help() -> str:
     return "store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)"
 
 
+def _releasing_store(cmd):
+    """Run ``cmd`` and then collect garbage: pyoxigraph releases an on-disk store's lock only when the
+    Store object is freed, and reference cycles (closures over it) would otherwise keep it locked for
+    the rest of the process (the next command in the same process, e.g. in tests, could not open it)."""
+    import functools
+    import gc
+
+    @functools.wraps(cmd)
+    def run(args) -> int:
+        try:
+            return cmd(args)
+        finally:
+            gc.collect()
+
+    return run
+
+
 def _print_block(text: str) -> None:
     print(text, file=sys.stderr)
     print(file=sys.stderr)
 
 
+@_releasing_store
 def _cmd_build(args) -> int:
     import pyoxigraph as ox
 
@@ -76,6 +94,7 @@ def _cmd_build(args) -> int:
     return EXIT_OK
 
 
+@_releasing_store
 def _cmd_validate(args) -> int:
     from .store import StoreError, open_store
     from .validate import validate_file, validate_store
@@ -99,6 +118,7 @@ def _cmd_validate(args) -> int:
     return EXIT_INVALID if bad else EXIT_OK
 
 
+@_releasing_store
 def _cmd_stats(args) -> int:
     from .store import StoreError, open_store, stats
 

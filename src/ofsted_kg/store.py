@@ -154,15 +154,15 @@ FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.Rd
 def export(store: ox.Store, out: str | Path, fmt: str) -> None:
     """Write the store to a file: nq/trig keep the named graphs; ttl/nt/jsonld hold their union
     (jsonld with the shipped context ontology/context.jsonld: no remote context is fetched)."""
+    from .iris import PREFIXES
+
     out = Path(out)
     if fmt in ("nq", "trig"):
-        store.dump(path=str(out), format=FORMATS[fmt])
+        store.dump(str(out), format=FORMATS[fmt], **({"prefixes": PREFIXES} if fmt == "trig" else {}))
         return
     triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
     if fmt in ("ttl", "nt"):
-        from .iris import PREFIXES
-
-        ox.serialize(triples, output=str(out), format=FORMATS[fmt],
+        ox.serialize(triples, str(out), format=FORMATS[fmt],
                      **({"prefixes": PREFIXES} if fmt == "ttl" else {}))
         return
     if fmt == "jsonld":
