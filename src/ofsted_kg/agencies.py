@@ -508,13 +508,13 @@ def _canonical(c: Cluster, ctx: Context) -> str:
         tmpl = Counter(mn.template for mn in templated)
         template = max(tmpl, key=lambda s: (s != "NHS {place}" or c.type == "primary-care-trust", tmpl[s], s))
         return template.format(place=place)
-    if c.type == "local-authority" and ctx.official and _la_key(ctx.official) == first.key:
-        return ctx.official
     counts = Counter(mn.surface for mn in c.mentions)
+    if c.type == "local-authority" and ctx.official and _la_key(ctx.official) == first.key:
+        counts[ctx.official] += 0  # the report's own name for its council competes as a spelling
 
     def rank(s: str):
         last = s.split()[-1]
-        return (last.isupper() and len(last) > 1, last.endswith("s") and not last.endswith("ss"),
+        return (last.isupper() and len(last) > 1, last.endswith("s") and not last.endswith("ss"), "&" in s,
                 "Foundation" not in s, "NHS" not in s, -len(s.split()), -counts[s], s)
     return min(counts, key=rank)
 
