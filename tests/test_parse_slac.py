@@ -261,3 +261,17 @@ def test_timescale_headings(line, code):
     from ofsted_kg.parse.slac import timescale_of
 
     assert timescale_of(line) == code
+
+
+def test_record_table_grade_formats():
+    from ofsted_kg.parse import slac
+
+    table = ("Record of main findings:\n| Judgement | Grade |\nSafeguarding services\n"
+             "Overall effectiveness Good (Grade 2)\n| Capacity for improvement | Grade 1 (outstanding) |\n"
+             "Quality of provision\nadequate\nThe contribution of health agencies to keeping children and young\n"
+             "people safe **Inadequate**\n")
+    rows, at = slac.record_table(table, slac.SLAC_AREAS, slac.PARTS)
+    assert at == 0
+    assert [(r.area, r.grade) for r in rows] == [
+        ("overall-effectiveness", "good"), ("capacity-for-improvement", "outstanding"),
+        ("quality-of-provision", "adequate"), ("health-contribution", "inadequate")]

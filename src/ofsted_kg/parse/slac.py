@@ -190,11 +190,16 @@ def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found],
         line = raw.replace("|", " ").replace("*", " ").strip()
         if not line:
             continue
+        tail = paragraphs.GRADE_TAIL.search(line)  # 'Good (Grade 2)', 'Grade 2 (good)'
         m = _ROW_GRADE.match(line)
-        if not m:
+        if tail:
+            label_line, grade = line[:tail.start()].strip(), (common.grade_code(tail.group())
+                                                             or common.find_grade(tail.group()))
+        elif m:
+            label_line, grade = m.group(1).strip(), common.grade_code(m.group(2))
+        else:
             pending = (pending + [line])[-3:]
             continue
-        label_line, grade = m.group(1).strip(), common.grade_code(m.group(2))
         candidates = [label_line] if label_line else []
         for k in range(1, len(pending) + 1):
             candidates.append(" ".join(pending[-k:] + ([label_line] if label_line else [])))
