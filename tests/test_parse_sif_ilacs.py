@@ -163,3 +163,38 @@ def test_example_report_matches_schema(name, extract_schema):
     import jsonschema
 
     jsonschema.validate(extract_file(EXAMPLES / name).to_dict(), extract_schema)
+
+
+def test_ilacs_table_without_its_header_row():
+    text = (FIXTURES / "ilacs-markdown" / "input.md").read_text()
+    text = text.replace("| Judgement | Grade |\n|--|-------------|\n", "")
+    r = extract_file_text(text)
+    assert [(j.area, j.grade, j.evidence) for j in r.judgements][-1] == (
+        "ilacs.overall-effectiveness", "good", "summary-table")
+    assert len(r.judgements) == 4 and not r.warnings
+
+
+def test_sif_recommendations_grouped_under_area_topics():
+    from ofsted_kg.parse import sif
+
+    body = "\n".join([
+        "Recommendations",
+        "Children who need help and protection",
+        "1. Ensure that strategy discussions include the police.",
+        "Leadership, management and governance",
+        "2. Ensure that elected members scrutinise",
+        "performance data.",
+        "Summary for children and young people",
+        "3. Not a recommendation.",
+    ])
+    recs = sif.recommendations(body, lscb_at=len(body))
+    assert [(r.paragraph, r.text) for r in recs] == [
+        (1, "Ensure that strategy discussions include the police."),
+        (2, "Ensure that elected members scrutinise performance data."),
+    ]
+
+
+def extract_file_text(text: str):
+    from ofsted_kg.parse import parse_text
+
+    return parse_text(text, "input.md")

@@ -66,14 +66,21 @@ def parse(text: str, report) -> None:
 
     found: dict = {}
     t = _TABLE_START.search(body[:6000])
-    table_end = 0
+    # the table: after its 'Judgement Grade' header, or (header lost in extraction) in the
+    # title block before the first list or numbered paragraph
     if t:
-        region = body[t.end():t.end() + 1500]
-        for area, rx in _ROW.items():
-            m = rx.search(region)
-            if m and not _longer_label(area, region, m):
-                add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "summary-table")
-                table_end = max(table_end, t.end() + m.end())
+        start, stop = t.end(), t.end() + 1500
+    else:
+        w = _WNTI.search(body, 0, 6000)
+        p1 = re.search(r"^\s*(?:[-*]\s+)?1\.\s", body[:6000], re.M)
+        start, stop = 0, min([x.start() for x in (w, p1) if x] + [3000])
+    region = body[start:stop]
+    table_end = 0
+    for area, rx in _ROW.items():
+        m = rx.search(region)
+        if m and not _longer_label(area, region, m):
+            add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "summary-table")
+            table_end = max(table_end, start + m.end())
     for area, rx in _HEAD.items():
         for m in rx.finditer(body, table_end):
             if _longer_label(area, body, m):

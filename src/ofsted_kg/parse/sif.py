@@ -265,9 +265,30 @@ _REC_START = re.compile(r"^\s*(What does the (?:local authority|LSCB|board) need
                         r"Areas for improvement:?|Priority and immediate action:?)\s*$", re.I)
 _REC_END = re.compile(
     r"^\s*(The local authority's strengths|.{0,60}\bstrengths\b[^.]{0,40}$|Information about|Summary\b|Inspection judge?ments?|"
-    r"Inspection findings|The experiences and progress|Leadership, management and governance|Executive summary|"
-    r"The Local Safeguarding Children Board|The effectiveness of the|Section \d|What the inspection judge?ments|"
-    r"Key judgement|The inspection team|Key strengths|.*\bweaknesses\b|Next steps|Annex)", re.I)
+    r"Inspection findings|Executive summary|The Local Safeguarding Children Board|The effectiveness of the|Section \d|"
+    r"What the inspection judge?ments|Key judgement|The inspection team|Key strengths|.*\bweaknesses\b|Next steps|Annex)",
+    re.I)
+# A judgement area's name ends the list when it is the section heading that follows (grade or
+# 'Summary' under it); followed by a numbered item it is a topic heading inside the list.
+_AREA_HEADING = re.compile(r"^\s*(The experiences and progress|Leadership, management and governance|"
+                           r"Children who need help|Children looked after|Adoption|Care leavers)", re.I)
+
+
+def _area_heading_ends_list(lines: list[str], i: int) -> bool:
+    if not _AREA_HEADING.match(lines[i]):
+        return False
+    for nxt in lines[i + 1:i + 5]:
+        t = nxt.strip()
+        if not t:
+            continue
+        if _NUMBERED.match(nxt) or BULLET.match(nxt):
+            return False
+        if common.grade_code(t.rstrip(".")) or re.match(r"(Summary|Inspection findings)\b", t) \
+                or re.match(r"(are|is)\b", t):
+            return True
+    return not _is_subheading(lines, i)
+
+
 _NO_ACTION = re.compile(r"^(The inspection did not (?:find|identify)|There (?:are|were) no|No (?:areas|priority|immediate)"
                         r"|None\.?$)\b", re.I)
 
@@ -333,7 +354,7 @@ def recommendations(body: str, lscb_at: int) -> list[Recommendation]:
                 cur, cur_no = [bullet.group(1).strip()], None
                 i += 1
                 continue
-            if _REC_END.match(ln) and _closed(cur):
+            if (_REC_END.match(ln) or _area_heading_ends_list(lines, i)) and _closed(cur):
                 break
             if cur is not None and not _closed(cur):
                 cur.append(ln)
