@@ -6,7 +6,7 @@
   configuration in a scratch directory, both its SQL and HTTP ports on free loopback ports. Tests that
   need it skip with a message where ``virtuoso-t`` is not installed.
 * ``ErrorServer``: a tiny ``http.server`` on 127.0.0.1 that answers every request with one status code
-  (500 by default) and counts the requests it saw.
+  (500 by default) and counts the requests it saw (``hits``, and their ``methods``).
 
 The pytest fixtures at the end start one server per test function (each test gets a clean store) and
 stop it with SIGTERM to the process they started. Import them into a test module with
@@ -112,7 +112,7 @@ class OxigraphServer(_Process):
             pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
         self.location.mkdir(parents=True, exist_ok=True)
         cmd = [exe, "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
-               "--bind", f"127.0.0.1:{self.port}"]
+               "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
         self.log = self.location.parent / f"oxigraph-{self.port}.log"
         with open(self.log, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -174,6 +174,22 @@ class VirtuosoServer(_Process):
                                          stdin=subprocess.DEVNULL)
         _wait_http(self.query_url + "?query=ASK%7B%7D", self.proc, START_TIMEOUT_S, self.log)
 
+    def drop_graphs(self, prefix: str) -> None:
+        """Drop every graph whose IRI starts with ``prefix`` (SPARQL Update, digest authentication)."""
+        import urllib.parse
+
+        for g in server_graph_names(self.query_url, prefix):
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            mgr.add_password(None, self.update_url, *self.user_password())
+            opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(mgr))
+            body = urllib.parse.urlencode({"update": f"DROP SILENT GRAPH <{g}>"}).encode()
+            with opener.open(urllib.request.Request(self.update_url, data=body), timeout=60) as r:
+                r.read()
+        assert not server_graph_names(self.query_url, prefix)
+
+    def user_password(self) -> tuple[str, str]:
+        return self.user, self.password
+
     def env(self, user: str | None = None, password: str | None = None) -> dict[str, str]:
         """Environment for ``ofsted-kg load`` with the administrator's (or the given) credentials."""
         e = dict(os.environ)
@@ -189,12 +205,14 @@ class ErrorServer:
         outer = self
         self.status = status
         self.hits = 0
+        self.methods: list[str] = []
         self._lock = threading.Lock()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def _answer(self):
                 with outer._lock:
                     outer.hits += 1
+                    outer.methods.append(self.command)
                 length = int(self.headers.get("Content-Length") or 0)
                 if length:
                     self.rfile.read(length)
@@ -224,16 +242,161 @@ class ErrorServer:
         self.httpd.server_close()
 
 
+# ------------------------------------------------------------------ invented data and server content
+EX = "https://example.org/ofsted-kg-test/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+
+def invented_quads(variant: str = "new", reports: int = 6, paragraphs: int = 8) -> list:
+    """Invented quads in the store's layout: one named graph per report, an ontology graph with blank
+    nodes (an OWL restriction and an RDF list), a build-log graph, and one triple in the default graph.
+    ``variant="old"`` changes values, adds triples and one extra graph, as an earlier build would."""
+    import pyoxigraph as ox
+
+    N = lambda s: ox.NamedNode(EX + s)  # noqa: E731
+    L = ox.Literal
+    quads = []
+    for r in range(reports):
+        g = N(f"graph/report/{r}")
+        rep = N(f"report/{r}")
+        add = lambda s, p, o: quads.append(ox.Quad(s, p, o, g))  # noqa: E731
+        add(rep, ox.NamedNode(RDF + "type"), N("InspectionReport"))
+        add(rep, N("authority"), L(f"Invented Borough {r}", language="en"))
+        add(rep, N("published"), L(f"2016-0{1 + r % 9}-1{r % 10}", datatype=ox.NamedNode(XSD + "date")))
+        add(rep, N("grade"), L(str(1 + (r + (variant == "old")) % 4), datatype=ox.NamedNode(XSD + "integer")))
+        for k in range(paragraphs):
+            para = N(f"report/{r}/para/{k}")
+            add(para, N("partOf"), rep)
+            add(para, N("number"), L(str(k + 1), datatype=ox.NamedNode(XSD + "integer")))
+            text = (f'Paragraph {k} of invented report {r}: "quoted", a backslash \\ and a line\nbreak, '
+                    f"caf\u00e9 na\u00efve \u2013 {variant}")
+            add(para, N("text"), L(text))
+        if variant == "old":
+            add(rep, N("obsolete"), L("only in the old build"))
+    onto = N("graph/ontology")
+    restriction, l1, l2 = ox.BlankNode("r1"), ox.BlankNode("l1"), ox.BlankNode("l2")
+    quads += [
+        ox.Quad(N("InspectionReport"), ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"), onto),
+        ox.Quad(N("InspectionReport"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"), restriction, onto),
+        ox.Quad(restriction, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Restriction"), onto),
+        ox.Quad(restriction, ox.NamedNode(OWL + "onProperty"), N("grade"), onto),
+        ox.Quad(N("Grades"), ox.NamedNode(OWL + "oneOf"), l1, onto),
+        ox.Quad(l1, ox.NamedNode(RDF + "first"), N("Outstanding"), onto),
+        ox.Quad(l1, ox.NamedNode(RDF + "rest"), l2, onto),
+        ox.Quad(l2, ox.NamedNode(RDF + "first"), N("Good"), onto),
+        ox.Quad(l2, ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil"), onto),
+    ]
+    log = N("graph/build-log")
+    quads.append(ox.Quad(N(f"build/{variant}"), N("reportsBuilt"), L(str(reports), datatype=ox.NamedNode(XSD + "integer")), log))
+    if variant == "old":
+        quads.append(ox.Quad(N("old"), N("note"), L("a graph only the old build had"), N("graph/retired")))
+    quads.append(ox.Quad(N("default"), N("note"), L("default graph, not pushed"), ox.DefaultGraph()))
+    return quads
+
+
+def write_store(path: Path, quads: list) -> Path:
+    """A pyoxigraph store directory holding ``quads`` (closed again, so other processes can open it)."""
+    import gc
+
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    store.extend(quads)
+    store.flush()
+    del store
+    gc.collect()
+    return Path(path)
+
+
+def source_graphs(quads: list) -> dict:
+    """{graph IRI: rdflib.Graph} of the named graphs in ``quads``."""
+    import pyoxigraph as ox
+    import rdflib
+
+    out: dict = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            continue
+        g = out.setdefault(q.graph_name.value, rdflib.Graph())
+        g.add(tuple(_to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+    return out
+
+
+def _to_rdflib(term):
+    import pyoxigraph as ox
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD + "string":
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def _json_term(b: dict):
+    import rdflib
+
+    if b["type"] == "uri":
+        return rdflib.URIRef(b["value"])
+    if b["type"] == "bnode":
+        return rdflib.BNode(b["value"])
+    if "xml:lang" in b:
+        return rdflib.Literal(b["value"], lang=b["xml:lang"])
+    dt = b.get("datatype")
+    if dt and dt != XSD + "string":
+        return rdflib.Literal(b["value"], datatype=rdflib.URIRef(dt))
+    return rdflib.Literal(b["value"])
+
+
+def sparql_select(endpoint: str, query: str) -> list[dict]:
+    import json
+    import urllib.parse
+
+    data = urllib.parse.urlencode({"query": query}).encode()
+    req = urllib.request.Request(endpoint, data=data, headers={
+        "Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.loads(r.read())["results"]["bindings"]
+
+
+def server_graph(endpoint: str, graph: str):
+    """The triples of one named graph on a SPARQL endpoint, as an rdflib.Graph."""
+    import rdflib
+
+    g = rdflib.Graph()
+    for row in sparql_select(endpoint, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+        g.add((_json_term(row["s"]), _json_term(row["p"]), _json_term(row["o"])))
+    return g
+
+
+def server_graph_names(endpoint: str, prefix: str = EX) -> set[str]:
+    rows = sparql_select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return {r["g"]["value"] for r in rows if r["g"]["value"].startswith(prefix)}
+
+
 @pytest.fixture
 def oxigraph_server(tmp_path):
     with OxigraphServer(tmp_path / "oxigraph-server") as srv:
         yield srv
 
 
-@pytest.fixture
-def virtuoso_server(tmp_path):
-    with VirtuosoServer(tmp_path / "virtuoso") as srv:
+@pytest.fixture(scope="module")
+def _virtuoso_instance(tmp_path_factory):
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as srv:
         yield srv
+
+
+@pytest.fixture
+def virtuoso_server(_virtuoso_instance):
+    """One Virtuoso per test module (it takes seconds to start); each test starts without test graphs."""
+    _virtuoso_instance.drop_graphs(EX)
+    return _virtuoso_instance
 
 
 @pytest.fixture

@@ -550,6 +550,8 @@ def _push_update(client: Client, src: Source, update_url: str, batch: int, repor
             halves = _split(ops) if depth < 40 else None
             if halves and halves[0] and halves[1]:  # too large, or one bad triple: halve and retry
                 limit[0] = max(1, min(limit[0], sum(op.size for op in ops) // 2))
+                progress(f"{what}: refused (HTTP {e.status}); sending it as two smaller requests "
+                         f"(at most {limit[0]} triples each from now on)")
                 send(halves[0], depth + 1)
                 send(halves[1], depth + 1)
                 return
