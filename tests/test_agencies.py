@@ -119,6 +119,11 @@ def test_sentence_and_title_words_are_not_part_of_a_name():
     assert names(r) == {"Westshire Constabulary": "police", "Northbury City Council": "local-authority"}
 
 
+def test_title_case_function_words_end_a_name():
+    r = annotate("Relationships With Westshire Police Are Strong. Between 2010 and 2011 Westshire Police changed.")
+    assert names(r) == {"Westshire Police": "police"}
+
+
 def test_a_heading_line_does_not_run_into_the_name_below_it():
     r = annotate("Partnership Arrangements\nWestshire Constabulary has a dedicated team for child protection work.")
     assert names(r) == {"Westshire Constabulary": "police"}

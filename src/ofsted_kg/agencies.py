@@ -98,6 +98,7 @@ class Terms:
     def __init__(self, data: dict):
         self.types = tuple(data["types"])
         self.stop_leading = frozenset(data["stop_leading"])
+        self.never_inside = frozenset(data["never_inside"])
         self.of_words = frozenset(data["of_words"])
         self.connectors = frozenset(data["connectors"])
         self.nhs_place_stop = frozenset(data["nhs_place_stop"])
@@ -284,6 +285,11 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
     # 'of' only inside names such as 'Isle of Wight', 'London Borough of ...'
     for i in range(len(taken) - 1, -1, -1):
         if taken[i][1] == "of" and (i == 0 or taken[i - 1][1] not in t.of_words):
+            taken = taken[i + 1:]
+            comma = False
+            break
+    for i in range(len(taken) - 1, -1, -1):
+        if taken[i][1] in t.never_inside:
             taken = taken[i + 1:]
             comma = False
             break
