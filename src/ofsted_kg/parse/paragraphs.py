@@ -413,7 +413,9 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
             if c.cut and i == c.line:
                 a, b = c.cut
                 seg_flat = " ".join((text[c.body:a] + text[b:ln.end]).split())
-            if parts and (_BULLET_LINE.match(seg) or _LABEL_LINE.match(seg)):
+            if parts and _BULLET_LINE.match(seg):  # a list item: on its own line, bullet written '- '
+                parts.append("\n- " + _BULLET_LINE.sub("", seg_flat, count=1))
+            elif parts and _LABEL_LINE.match(seg):
                 parts.append("\n" + seg_flat)
             else:
                 parts.append((" " if parts else "") + seg_flat)
