@@ -25,7 +25,7 @@ from datetime import date
 
 from ..model import Recommendation
 from . import common, pages, paragraphs
-from .sif import BULLET, GRADE, add_grade, first_paragraph_after, settle
+from .sif import BULLET, GRADE, add_grade, first_paragraph_after, settle, spilled_grades
 
 _AREAS = [
     ("ilacs.impact-of-leaders", r"The impact of leaders on social work practice with children and families"),
@@ -46,6 +46,8 @@ def _ws(phrase: str) -> str:
 
 # table row: label then grade, maybe with cell separators ('|') between
 _ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"\b", re.I) for area, label in _AREAS}
+_LABEL = [(area, re.compile(r"(?<![\w])" + _ws(label) + (r"(?!\s+and\s+care\s+leavers)" if area.endswith(
+    "children-in-care") else "") + r"\b", re.I)) for area, label in _AREAS]
 # body heading: at a line start, 'label: grade' or 'label is grade'
 _HEAD = {area: re.compile(r"^[\s\f]*(?:#+\s*)?" + _ws(label) + r"(?:\s+(?:is|are))?\s*:?\s*" + GRADE + r"\b",
                           re.I | re.M)
@@ -69,18 +71,29 @@ def parse(text: str, report) -> None:
     # the table: after its 'Judgement Grade' header, or (header lost in extraction) in the
     # title block before the first list or numbered paragraph
     if t:
-        start, stop = t.end(), t.end() + 1500
+        start = t.end()
+        stop = start + _table_stop(body[start:start + 1500])
     else:
         w = _WNTI.search(body, 0, 6000)
         p1 = re.search(r"^\s*(?:[-*]\s+)?1\.\s", body[:6000], re.M)
         start, stop = 0, min([x.start() for x in (w, p1) if x] + [3000])
     region = body[start:stop]
     table_end = 0
+    rows = {}
     for area, rx in _ROW.items():
         m = rx.search(region)
         if m and not _longer_label(area, region, m):
-            add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "summary-table")
+            rows[area] = m
             table_end = max(table_end, start + m.end())
+    grades = {area: common.grade_code(" ".join(m.group(1).split())) for area, m in rows.items()}
+    if t:
+        spilled = spilled_grades(region, _LABEL, rows)
+        if spilled:
+            grades.update(spilled)
+            table_end = max(table_end, stop)
+    for area, _label in _AREAS:
+        if area in grades:
+            add_grade(found, area, grades[area], "summary-table")
     for area, rx in _HEAD.items():
         for m in rx.finditer(body, table_end):
             if _longer_label(area, body, m):
@@ -91,6 +104,16 @@ def parse(text: str, report) -> None:
     if not report.judgements:
         report.warnings.append("no graded judgements found")
     report.recommendations.extend(recommendations(body, spans))
+
+
+def _table_stop(region: str) -> int:
+    """Where the table's cells end: at the first line of prose (a long line ending a sentence)."""
+    pos = 0
+    for ln in region.split("\n"):
+        if "|" not in ln and (len(ln.strip()) > 90 or re.search(r"[a-z]\.\s*$", ln)):
+            return pos
+        pos += len(ln) + 1
+    return len(region)
 
 
 def _longer_label(area: str, s: str, m: re.Match[str]) -> bool:

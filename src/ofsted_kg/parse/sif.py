@@ -51,6 +51,29 @@ _TABLE = [
 _TABLE_RX = [(area, re.compile(r"^\s*\d(?:\.\d)?\.?\s+" + label + r"\s*:?\s+" + GRADE + r"\b", FLAGS))
              for area, label in _TABLE]
 
+_TABLE_LABEL_RX = [(area, re.compile(r"^\s*\d(?:\.\d)?\.?\s+" + label + r"\b", FLAGS)) for area, label in _TABLE]
+_GRADE_LINE = re.compile(r"^[\s|]*" + GRADE + r"[\s|.]*$", re.I | re.M)
+
+
+def spilled_grades(region: str, labels, rows: dict) -> dict:
+    """Grades of table rows whose grade cells the PDF text put elsewhere (a text box spilled).
+
+    All labels first and then all grades (the cells came out column by column): the grades go
+    to the labels in order, replacing what ``rows`` (area -> row match) read across the
+    columns. Otherwise the grade lines no row used go, in order, to the labels left without a
+    grade, when the counts agree."""
+    found = sorted((m.start(), area) for area, rx in labels for m in [rx.search(region)] if m)
+    grades = list(_GRADE_LINE.finditer(region))
+    if len(found) >= 2 and len(grades) == len(found) and grades[0].start() > found[-1][0]:
+        return {area: _grade(g.group(1)) for (_pos, area), g in zip(found, grades)}
+    used = [m.span(1) for m in rows.values()]
+    free = [g for g in grades if not any(a <= g.start(1) < b for a, b in used)]
+    left = [(pos, area) for pos, area in found if area not in rows]
+    if not left or len(free) != len(left):
+        return {}
+    return {area: _grade(g.group(1)) for (_pos, area), g in zip(left, free)}
+
+
 _OVERALL_SENTENCES = [
     re.compile(_ws(r"The overall judgement is") + r"\s+(?:that\s+)?(?:children's\s+services\s+)?"
                r"(?:are\s+|is\s+)?" + GRADE + r"\b", re.I),
@@ -109,6 +132,16 @@ def title_block(text: str) -> tuple[str, str]:
     m = _PAGE1_END.search(text, 200)
     cut = m.start() if m else min(len(text), 3000)
     return text[:cut], text[cut:]
+
+
+def _page1_table(page1: str) -> str:
+    """Page 1 without its overall and LSCB sentences (their grades are no table cells)."""
+    out = page1
+    for rx in _OVERALL_SENTENCES[:1] + _LSCB_SENTENCES:
+        out = rx.sub(lambda m: " " * len(m.group(0)), out)
+    out = re.sub(r"(?im)^\s*Children's\s+services\s+in\b[^\n]*(?:\n[^\n]*?\b(?:good|inadequate|outstanding)\b[^\n]*)?",
+                 lambda m: " " * len(m.group(0)), out)
+    return out
 
 
 def parse_dates(s: str) -> tuple[str | None, str | None]:
@@ -218,10 +251,11 @@ def parse(text: str, report) -> None:
         report.inspection_type = "lscb-review"
 
     found: dict = {}
-    for area, rx in _TABLE_RX:
-        m = rx.search(page1)
-        if m:
-            add_grade(found, area, _grade(m.group(1)), "summary-table")
+    rows = {area: m for area, rx in _TABLE_RX if (m := rx.search(page1))}
+    cells = {area: _grade(m.group(1)) for area, m in rows.items()}
+    cells.update(spilled_grades(_page1_table(page1), _TABLE_LABEL_RX, rows))
+    for area, grade in cells.items():
+        add_grade(found, area, grade, "summary-table")
     for rx in _OVERALL_SENTENCES:
         m = rx.search(flat1)
         if m and not standalone:
