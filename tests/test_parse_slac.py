@@ -275,3 +275,20 @@ def test_record_table_grade_formats():
     assert [(r.area, r.grade) for r in rows] == [
         ("overall-effectiveness", "good"), ("capacity-for-improvement", "outstanding"),
         ("quality-of-provision", "adequate"), ("health-contribution", "inadequate")]
+
+
+def test_regression_short_unbulleted_item_naming_its_addressee_is_no_heading():
+    """' PSCB to review thresholds' (no bullet, no full stop) read as a heading ended the list
+    and the item was lost."""
+    from ofsted_kg.parse import parse_text
+
+    text = ("Inspection of safeguarding and looked after children services\n\nExampleshire\n\n"
+            "Inspection dates: 1 - 12 March 2010\n\nAreas for improvement\n\n12. In order to improve the services "
+            "the local authority and its partners should take the following action.\n\nWithin three months:\n\n"
+            "- the council to review its plans.\n\n PSCB to review thresholds\n\n"
+            "Safeguarding outcomes for children and young people\n\nChildren and young people are safe and feel safe"
+            "\n\nGrade 2 (good)\n\n13. The contribution of the partnership is good.\n")
+    recs = parse_text(text, "x.txt").recommendations
+    assert [(r.text, r.timescale, r.section, r.paragraph) for r in recs] == [
+        ("the council to review its plans.", "within-3-months", "safeguarding", 12),
+        ("PSCB to review thresholds", "within-3-months", "safeguarding", 12)]

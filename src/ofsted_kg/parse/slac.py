@@ -325,6 +325,10 @@ _AREAS_FOR_IMPROVEMENT = re.compile(r"^\s*(?:areas?\s+for\s+(?:development\s+and
                                     r"recommendations(?:\s+for\s+improvement)?)\s*:?\s*$", re.I)
 
 
+# an item that names who is to act ('PSCB to review ...', 'NHS Exampleshire should ensure ...')
+_ADDRESSED = re.compile(r"^(?:\S+\s+){0,8}?(?:to|should|must)\s+[a-z]")
+
+
 def timescale_of(line: str) -> str | None | bool:
     """Timescale code for a timescale heading line ('Within three months:'), None for one we
     have no code for ('In the longer term:'), False when the line is no timescale heading."""
@@ -372,7 +376,7 @@ def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int 
                 timescale, in_list, blank_before = ts, True, False
                 i += 1
                 continue
-            if i in layout.headings and not _ITEM_BULLET.match(ln.text):
+            if i in layout.headings and not _ITEM_BULLET.match(ln.text) and not (in_list and _ADDRESSED.match(t)):
                 break
             if paragraphs._START.match(ln.text) and not in_list:
                 # the lead-in paragraph ('21. In order to improve ...')
@@ -402,12 +406,14 @@ def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int 
                 items[-1][1].append(body)
             blank_before = False
             i += 1
+        para = None
         for off, parts, ts in items:
             txt = common.flatten(" ".join(parts))
             if len(txt) < 8:
                 continue
-            out.append(Recommendation(text=txt, timescale=ts, section=section_at(off),
-                                      paragraph=paragraphs.paragraph_at(layout.spans, off)))
+            # the paragraph the list stands in (an item taken for a heading ends the paragraph early)
+            para = paragraphs.paragraph_at(layout.spans, off) or para
+            out.append(Recommendation(text=txt, timescale=ts, section=section_at(off), paragraph=para))
     return out
 
 
