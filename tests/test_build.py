@@ -71,6 +71,30 @@ def test_build_twice_gives_identical_graphs_and_size(tmp_path, capsys):
         assert isomorphic(a, b)
 
 
+def test_unchanged_files_are_skipped(tmp_path, capsys):
+    s = tmp_path / "store"
+    assert main(["build", *GOOD, "--store", str(s)]) == 0
+    first = report_graph_texts(s)
+    capsys.readouterr()
+    assert main(["build", *GOOD, "--store", str(s)]) == 0
+    assert f"stored 0, unchanged {len(GOOD)}, failed validation 0, rejected 0" in capsys.readouterr().err
+    assert report_graph_texts(s) == first
+
+
+def test_progress_bar_on_stderr():
+    import io
+
+    from ofsted_kg.build import Progress
+
+    buf = io.StringIO()
+    bar = Progress(4, enabled=True, stream=buf)
+    for outcome in ("stored", "stored", "invalid", "rejected"):
+        bar.step(outcome)
+    bar.close()
+    last = buf.getvalue().rstrip("\n").split("\r")[-1]
+    assert last.startswith("build [" + "#" * 28 + "] 4/4 stored 2 unchanged 0 invalid 1 rejected 1")
+
+
 def test_build_log_holds_the_time_and_report_graphs_do_not(tmp_path):
     s = tmp_path / "store"
     assert main(["build", *GOOD, "--store", str(s), "--quiet"]) == 0

@@ -130,6 +130,17 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def input_identity(path: Path) -> tuple[str, str]:
+    """(report graph IRI, SHA-256 the graph records) of an input file, without parsing a source file:
+    a source file is named by its file name and hashed whole; a parsed report (extract JSON) by its
+    ``source`` and its own SHA-256 when it has one."""
+    if path.name.lower().endswith(".json"):
+        report = parsed_report_json(str(path))
+        if report is not None:
+            return report_iri(report.source), report.sha256
+    return report_iri(path.name), file_sha256(path)
+
+
 class Progress:
     """A one-line progress bar on stderr (only when stderr is a terminal, or when forced)."""
 
@@ -173,7 +184,10 @@ def build(paths: list[str | Path], store, jobs: int = 1, force: bool = False, pr
     seen: dict[str, Path] = {}
     bar = Progress(len(files), progress)
     for f in files:
-        iri = report_iri(f.name)
+        try:
+            iri, sha = input_identity(f)
+        except (OSError, ReadError):
+            iri, sha = report_iri(f.name), None
         if iri in seen:
             reason = f"same file name as {seen[iri]} (one report graph per file name); not built"
             summary.rejected.append((str(f), reason))
@@ -183,11 +197,7 @@ def build(paths: list[str | Path], store, jobs: int = 1, force: bool = False, pr
             continue
         seen[iri] = f
         if not force and iri in stored:
-            try:
-                sha = file_sha256(f)
-            except OSError:
-                sha = None
-            if stored[iri] == (sha, PARSER_VERSION, MAPPING_VERSION):
+            if sha is not None and stored[iri] == (sha, PARSER_VERSION, MAPPING_VERSION):
                 summary.unchanged.append(str(f))
                 bar.step("unchanged")
                 continue
