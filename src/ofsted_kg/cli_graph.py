@@ -97,11 +97,15 @@ def _cmd_build(args) -> int:
 @_releasing_store
 def _cmd_validate(args) -> int:
     from .store import StoreError, open_store
-    from .validate import validate_file, validate_store
+    from .validate import RdfFileError, validate_file, validate_store
 
     try:
         if args.file:
-            results = validate_file(args.file, jobs=args.jobs)
+            try:
+                results = validate_file(args.file, jobs=args.jobs)
+            except RdfFileError as e:
+                print(e, file=sys.stderr)
+                return EXIT_REJECTED
         else:
             store = open_store(args.store, create=False)
             results = validate_store(store, jobs=args.jobs)

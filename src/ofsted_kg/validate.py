@@ -227,6 +227,10 @@ def validate_store(store, jobs: int = 1) -> list[Result]:
     return results
 
 
+class RdfFileError(Exception):
+    """An RDF file given to validate cannot be read (exit code 2: input rejected)."""
+
+
 _FILE_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG"}
 
 
@@ -236,8 +240,6 @@ def validate_file(path: str, jobs: int = 1) -> list[Result]:
     from pathlib import Path
 
     import pyoxigraph as ox
-
-    from .store import StoreError
 
     p = Path(path)
     store = ox.Store()
@@ -249,9 +251,9 @@ def validate_file(path: str, jobs: int = 1) -> list[Result]:
         elif p.suffix.lower() in _FILE_FORMATS:
             store.load(path=str(p), format=getattr(ox.RdfFormat, _FILE_FORMATS[p.suffix.lower()]))
         else:
-            raise StoreError(f"{p}: unknown RDF file type (use .ttl, .nt, .nq, .trig or .jsonld)")
+            raise RdfFileError(f"{p}: unknown RDF file type (use .ttl, .nt, .nq, .trig or .jsonld)")
     except (OSError, SyntaxError, ValueError) as e:
-        raise StoreError(f"{p}: cannot read: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+        raise RdfFileError(f"{p}: cannot read: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if not list(store.named_graphs()):
         g = ox.NamedNode("https://w3id.org/ofsted-kg/graph/file")
         store.extend([ox.Quad(q.subject, q.predicate, q.object, g) for q in store])
