@@ -21,8 +21,9 @@ The same steps for every framework (term lists in ``data/agency_terms.json``):
    'NHS <place>'); that is how a generic 'Local Safeguarding Children Board' becomes the inspected
    authority's own board and why one body has the same name in every report. Other organisations
    take their most complete spelling (with 'NHS' and 'Foundation', most words, then most mentions).
-4. **Mentions and paragraphs.** Every spelling found (and each defined abbreviation) counts as a
-   mention; ``report.paragraphs`` is scanned for them to list the numbered paragraphs naming each.
+4. **Mentions and paragraphs.** Every name found (and each later use of a defined abbreviation)
+   counts as a mention; every spelling is looked up (``str.find``) in ``report.paragraphs`` to list
+   the numbered paragraphs that name each organisation.
 5. **Addressees.** A recommendation that opens with organisations ('X and Y to ensure ...',
    'X should ...', 'X (aside) and partners together with Z to ...') is addressed to them; an
    abbreviation the report misspells by swapping letters ('PCSB' for 'PSCB') still resolves.
@@ -102,7 +103,7 @@ class Terms:
         self.of_words = frozenset(data["of_words"])
         self.connectors = frozenset(data["connectors"])
         self.nhs_place_stop = frozenset(data["nhs_place_stop"])
-        self.heads = [Head(f"h{i}", h["type"], h["pattern"], h.get("template"),
+        self.heads = [Head(f"head_{i}", h["type"], h["pattern"], h.get("template"),
                            frozenset(h.get("key_drop", [])), frozenset(h.get("soft", [])))
                       for i, h in enumerate(data["heads"])]
         for h in self.heads:
@@ -117,7 +118,7 @@ class Terms:
         self.generic = []
         for i, g in enumerate(data["generic_local"]):
             head = next(h for h in self.heads if re.fullmatch(_ws(h.pattern), g["head"]))
-            self.generic.append((f"g{i}", g["pattern"], head))
+            self.generic.append((f"local_{i}", g["pattern"], head))
         self.pct = next(h for h in self.heads if h.type == "primary-care-trust")
         self.ccg = next(h for h in self.heads if h.type == "clinical-commissioning-group")
         self.icb = next(h for h in self.heads if h.type == "integrated-care-board")
@@ -129,8 +130,8 @@ class Terms:
         self.named_by_gid = {}
         for i, n in enumerate(self.named):
             alts = sorted([_literal(_strip_the(n["name"]))] + list(n.get("match", [])), key=len, reverse=True)
-            parts.append(f"(?P<n{i}>(?:{'|'.join(_ws(a) for a in alts)}){e})")
-            self.named_by_gid[f"n{i}"] = n
+            parts.append(f"(?P<named_{i}>(?:{'|'.join(_ws(a) for a in alts)}){e})")
+            self.named_by_gid[f"named_{i}"] = n
         for gid, pat, _ in self.generic:
             parts.append(f"(?P<{gid}>(?:{_ws(pat)}){e})")
         for h in self.heads:
@@ -204,7 +205,6 @@ class Mention:
     template: str | None = None
     acronym: str | None = None
     acronym_at: int = -1      # where the abbreviation's definition '(ABBR)' stands
-    generic: bool = False
 
 
 @dataclass
@@ -314,8 +314,9 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
     return taken[0][0], [w for _, w in taken], listed
 
 
-def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[int, list[str]]:
-    """Place words after 'NHS', 'London Borough of', 'University of' (up to a head: 'NHS X PCT')."""
+def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[list[int], list[str]]:
+    """Place words after 'NHS', 'London Borough of', 'University of' (up to a head: 'NHS X PCT'):
+    (where each word ends, the words); never starting or ending with a connector."""
     t = terms()
     words: list[str] = []
     ends: list[int] = []
@@ -331,6 +332,8 @@ def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[int, list[str]]:
         w = m.group(1)
         if words and w in t.stop_leading and w not in t.connectors:
             break
+        if not words and w in ("and", "&", "of"):
+            break
         if w == "of" and (not words or words[-1] not in t.of_words):
             break
         if w not in ("and", "&", "of") and (w in t.nhs_place_stop or w == "NHS"):
@@ -341,7 +344,7 @@ def _walk_forward(text: str, pos: int, limit: int = 8) -> tuple[int, list[str]]:
     while words and words[-1] in ("and", "&", "of"):
         words.pop()
         ends.pop()
-    return (ends[-1] if ends else pos), words
+    return ends, words
 
 
 def _place(words: list[str], head: Head) -> str:
@@ -386,27 +389,27 @@ def find_mentions(text: str, ctx: Context) -> list[Mention]:
         kind = m.lastgroup
         end = m.end()
         mention = None
-        if kind.startswith("n"):
-            if kind == "nhs":
-                mention, end = _nhs(text, m, ctx)
-            else:
-                entry = t.named_by_gid[kind]
-                mention = Mention(m.start(), end, _strip_the(flat(m.group())), entry["type"], kind,
-                                  frozenset({entry["name"]}))
-        elif kind.startswith("g"):
+        if kind == "nhs":
+            mention, end = _nhs(text, m, ctx)
+        elif kind in t.named_by_gid:
+            entry = t.named_by_gid[kind]
+            mention = Mention(m.start(), end, _strip_the(flat(m.group())), entry["type"], kind,
+                              frozenset({entry["name"]}))
+        elif kind.startswith("local_"):
             head = next(h for gid, _, h in t.generic if gid == kind)
             if ctx.authority:
                 mention = Mention(m.start(), end, _strip_the(flat(m.group())), head.type, head.gid,
-                                  _key([ctx.authority], head), ctx.authority, head.template, generic=True)
-        elif kind.startswith("h"):
+                                  _key([ctx.authority], head), ctx.authority, head.template)
+        elif kind in t.head_by_gid:
             mention = _headed(text, m, floor, t.head_by_gid[kind])
         elif kind == "council":
             pstart, words, _ = _walk_back(text, m.start(), floor)
             if words and ctx.authority_key and _la_key(" ".join(words)) == ctx.authority_key:
                 mention = Mention(pstart, end, flat(text[pstart:end]), t.la.type, t.la.gid, ctx.authority_key)
         elif kind in ("borough", "univof"):
-            end, words = _walk_forward(text, end, 5)
+            ends, words = _walk_forward(text, end, 5)
             if words:
+                end = ends[-1]
                 head = t.la if kind == "borough" else t.uni
                 surface = flat(text[m.start():end])
                 key = _la_key(" ".join(words)) if kind == "borough" else _key(words, head)
@@ -448,9 +451,10 @@ def _headed(text: str, m: re.Match, floor: int, head: Head) -> Mention | None:
 
 
 def _nhs(text: str, m: re.Match, ctx: Context) -> tuple[Mention | None, int]:
-    end, words = _walk_forward(text, m.end())
+    ends, words = _walk_forward(text, m.end())
     if not words:
         return None, m.end()
+    end = ends[-1]
     h = terms().head_at.match(text, end)
     if h:
         head = terms().head_by_gid[h.lastgroup]
@@ -459,10 +463,10 @@ def _nhs(text: str, m: re.Match, ctx: Context) -> tuple[Mention | None, int]:
         place = _place(words, head)
         return (Mention(m.start(), h.end(), flat(text[m.start():h.end()]), head.type, head.gid,
                         _key(words, head), place, head.template), h.end())
-    if "and" in words or "&" in words:
+    if "and" in words or "&" in words:  # 'NHS Northbury and Westshire County Council'
         cut = min(i for i, w in enumerate(words) if w in ("and", "&"))
         words = words[:cut]
-        end = m.end() + len(re.match(r"\s*" + r"\s+".join(map(re.escape, words)), text[m.end():]).group())
+        end = ends[cut - 1]
     head = ctx.nhs_head
     place = " ".join(words)
     return (Mention(m.start(), end, flat(text[m.start():end]), head.type, head.gid, _key(words, head), place,
