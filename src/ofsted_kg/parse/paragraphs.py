@@ -10,8 +10,15 @@ steps cite. The text we get is noisy in known ways, and the splitter is written 
   form the longest plausible increasing run are kept (dynamic programming over all
   candidates), and a gap of k numbers between two kept ones is filled when exactly k
   orphan paragraph starts stand in it;
-* PDF page furniture (page numbers, a running header repeated at the top or bottom of most
-  pages): such lines are skipped, so a paragraph split by a page break stays whole.
+* PDF page furniture (page numbers, running headers and footers, footnotes; found by
+  :mod:`ofsted_kg.parse.pages`): such lines are skipped, so a paragraph split by a page break
+  stays whole.
+
+Headings are found by shape and context, for text with blank lines and PDF text without:
+a short line starting with a capital letter, not ending like a sentence, standing where a
+block ends and another opens (a heading wrapped onto a second line is joined up; one that
+ends with its grade, 'Grade 2 (good)' or ': requires improvement to be good', is a heading
+however long).
 
 ``split`` returns :class:`Span` objects (paragraph plus character offsets into the text given)
 so that the framework parsers can ask which paragraph a heading, a grade or a recommendation
@@ -22,7 +29,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,7 +49,6 @@ GRADE_TAIL = re.compile(
 _GRADED_HEADING = re.compile(r"(?::|\bare|\bis)\s+(?:outstanding|good|adequate|inadequate|"
                              r"requires\s+improvement(?:\s+to\s+be\s+good)?)\.?$", re.I)
 _TIMESCALE_LEAD = re.compile(r"^(immediately|within|by\b|in the|over the next)", re.I)
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?\s*$", re.I)
 _LABEL_LINE = re.compile(r"^\s*\S+(?:\s+\S+){0,5}:\s*$")  # 'Within three months:'
 _SENTENCE_END = re.compile(r"[.!?:;]['\")]*\s*$")
 
@@ -77,16 +82,6 @@ class Layout:
     headings: dict[int, str]
     spans: list[Span]
 
-    def line_index(self, offset: int) -> int:
-        """Index of the line holding ``offset``."""
-        return max(0, bisect.bisect_right([ln.start for ln in self.lines], offset) - 1)
-
-    def heading_before(self, offset: int) -> str | None:
-        """The nearest heading line at or before ``offset``."""
-        i = self.line_index(offset)
-        best = [k for k in self.headings if k <= i]
-        return self.headings[max(best)] if best else None
-
 
 def _lines(text: str) -> list[Line]:
     out, pos = [], 0
@@ -99,53 +94,16 @@ def _lines(text: str) -> list[Line]:
 
 
 def mark_furniture(text: str, lines: list[Line]) -> None:
-    """Mark page numbers and running headers/footers of PDF text (pages separated by form feeds).
-
-    Uses :mod:`ofsted_kg.parse.pages` when it offers ``furniture_lines``; otherwise: a line that,
-    digits aside, stands among the first or last two lines of at least a third of the pages
-    (and of three pages at least), and bare page numbers.
-    """
+    """Mark the page numbers, running headers/footers and footnotes of PDF text (pages
+    separated by form feeds), as :func:`ofsted_kg.parse.pages.furniture_lines` finds them."""
     if "\f" not in text:
         return
-    try:  # the page-furniture module of the PDF helper, when present
-        from . import pages  # type: ignore[attr-defined]
+    from .pages import furniture_lines
 
-        finder = getattr(pages, "furniture_lines", None)
-    except ImportError:
-        finder = None
-    if finder is not None:
-        marked = set(finder(text))
-        for ln in lines:
-            if ln.start in marked:
-                ln.furniture = True
-        return
-    pages: list[list[int]] = [[]]
-    for i, ln in enumerate(lines):
-        pages[-1].append(i)
-        if ln.end < len(text) and text[ln.end] == "\f":
-            pages.append([])
-    body = [[i for i in idx if lines[i].text.strip()] for idx in pages]
-    counts: Counter[str] = Counter()
-    for idx in body:
-        counts.update({_furniture_key(lines[i].text) for i in idx[:2] + idx[-2:]
-                       if not _START.match(lines[i].text)} - {""})
-    need = max(3, len(pages) // 3)
-    running = {k for k, c in counts.items() if c >= need}
-    for idx in body:
-        # from each edge inwards, while the lines are running furniture or page numbers
-        for seq in (idx, idx[::-1]):
-            for i in seq[:3]:
-                t = lines[i].text
-                if _PAGE_NUMBER.match(t) or (_furniture_key(t) in running and not _START.match(t)):
-                    lines[i].furniture = True
-                else:
-                    break
-
-
-def _furniture_key(s: str) -> str:
-    s = re.sub(r"\d+", "#", s.strip().lower())
-    s = " ".join(s.split())
-    return s if 3 <= len(s) <= 150 else ""
+    marked = set(furniture_lines(text))
+    for ln in lines:
+        if ln.start in marked:
+            ln.furniture = True
 
 
 def is_grade_line(s: str) -> bool:
