@@ -153,12 +153,15 @@ def _gold_slac() -> list[tuple[str, dict]]:
     return [(name, g) for name, g in reports.items() if g.get("framework") in ("slac", "lac2012")]
 
 
-def test_seeds_against_gold(seeds_dir: Path):
+def test_seeds_against_gold(seeds_dir: Path, extract_schema: dict):
+    import jsonschema
+
     from ofsted_kg.parse.common import authority_names
 
     checked = 0
     for name, gold in _gold_slac():
         d = extract_file(seeds_dir / name).to_dict()
+        jsonschema.validate(d, extract_schema)
         assert d["framework"] == gold["framework"], name
         assert authority_names(d["authority"]["name"])[0] == authority_names(gold["authority"])[0], name
         for k in ("start_date", "end_date", "published_date", "lead_inspector"):
@@ -174,7 +177,7 @@ def test_seeds_against_gold(seeds_dir: Path):
     assert checked >= 1
 
 
-def test_lac2012_pdfs_in_corpus_are_consistent(pdf_dir: Path):
+def test_lac2012_pdfs_in_corpus_are_consistent(pdf_dir: Path, extract_schema: dict):
     """Every 2012-13 looked after children report in the corpus: framework, dates, lead
     inspector, the five graded areas, and grades that agree wherever the report states them
     (no disagreement warnings); every recommendation with a timescale."""
@@ -186,6 +189,9 @@ def test_lac2012_pdfs_in_corpus_are_consistent(pdf_dir: Path):
         if d["framework"] != "lac2012":
             continue
         seen += 1
+        import jsonschema
+
+        jsonschema.validate(d, extract_schema)
         insp = d["inspection"]
         assert insp["start_date"] and insp["end_date"] and insp["start_date"] <= insp["end_date"], pdf.name
         assert insp["published_date"] and insp["published_date"] >= insp["end_date"], pdf.name
