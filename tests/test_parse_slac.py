@@ -298,3 +298,16 @@ def test_regression_short_unbulleted_item_naming_its_addressee_is_no_heading():
     assert [(r.text, r.timescale, r.section, r.paragraph) for r in recs] == [
         ("the council to review its plans.", "within-3-months", "safeguarding", 12),
         ("PSCB to review thresholds", "within-3-months", "safeguarding", 12)]
+
+
+def test_title_block_label_variants():
+    from ofsted_kg.model import Authority, Report
+    from ofsted_kg.parse import slac
+
+    report = Report(source="x", framework="slac", authority=Authority(name=""))
+    slac.read_title_block("Inspection of safeguarding and looked after children services\nLondon Borough of Testham\n"
+                          "Inspection dates 1 – 12 March 2010\nLead inspector: Ann Lee HMI\n"
+                          "Publication date: 30 April 2010\n", report, slac.TITLE)
+    assert (report.authority.name, report.authority.official_name) == ("Testham", "London Borough of Testham")
+    assert (report.inspection.start_date, report.inspection.end_date, report.inspection.published_date,
+            report.inspection.lead_inspector) == ("2010-03-01", "2010-03-12", "2010-04-30", "Ann Lee")

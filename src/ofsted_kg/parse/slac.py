@@ -107,7 +107,7 @@ def prepare(text: str) -> str:
 # --------------------------------------------------------------------------- title block
 
 _FIELD_STOP = r"(?=\s+(?:inspection\s+dates?|reporting\s+inspector|lead\s+inspector|age\s+group|published|" \
-              r"report\s+published|date\s+of\s+publication|©|crown\s+copyright)\b|$)"
+              r"report\s+published|date\s+of\s+publication|publication\s+date|©|crown\s+copyright)\b|$)"
 
 
 def _field(head: str, label: str) -> str | None:
@@ -134,7 +134,7 @@ def read_title_block(text: str, report, title: re.Pattern[str]) -> None:
     lead = _field(after, r"reporting\s+inspector|lead\s+inspector")
     if lead:
         report.inspection.lead_inspector = common.clean_person(lead)
-    pub = _field(after, r"published|report\s+published|date\s+of\s+publication")
+    pub = _field(after, r"published|report\s+published|date\s+of\s+publication|publication\s+date")
     if pub:
         report.inspection.published_date = common.parse_date(pub)
     if not report.authority.name:
