@@ -198,3 +198,15 @@ def extract_file_text(text: str):
     from ofsted_kg.parse import parse_text
 
     return parse_text(text, "input.md")
+
+
+@pytest.mark.parametrize("head,dates", [
+    ("Inspection dates: 29 April 2019 to 3 May\n2019\nLead inspector: X", ("2019-04-29", "2019-05-03")),
+    ("Inspection dates:\n7 to 18 November 2022\nLead inspector: X", ("2022-11-07", "2022-11-18")),
+    ("Inspection date: 1/06/2015 – 25/06/2015\nReport published: 10/08/2015", ("2015-06-01", "2015-06-25")),
+    ("Inspection date: 20 June – 13 July 2017\n", ("2017-06-20", "2017-07-13")),
+])
+def test_inspection_dates_as_printed(head, dates):
+    from ofsted_kg.parse import sif
+
+    assert sif.parse_dates(sif.dates_line(common.normalise(head))) == dates

@@ -25,7 +25,7 @@ from datetime import date
 
 from ..model import Recommendation
 from . import common, pages, paragraphs
-from .sif import BULLET, GRADE, add_grade, first_paragraph_after, settle, spilled_grades
+from .sif import BULLET, GRADE, add_grade, dates_line, first_paragraph_after, settle, spilled_grades
 
 _AREAS = [
     ("ilacs.impact-of-leaders", r"The impact of leaders on social work practice with children and families"),
@@ -138,9 +138,9 @@ def _meta(body: str, report) -> None:
             if om:
                 official = " ".join(om.group(0).split())
         report.authority.name, report.authority.official_name = name, official
-    m = re.search(r"^\s*Inspection dates?:?\s*(.+)", head, re.M | re.I)
-    if m:
-        report.inspection.start_date, report.inspection.end_date = common.parse_date_range(m.group(1))
+    dates = dates_line(head)
+    if dates:
+        report.inspection.start_date, report.inspection.end_date = common.parse_date_range(dates)
     m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
     if m:
         report.inspection.published_date = common.parse_date(m.group(1))

@@ -144,6 +144,17 @@ def _page1_table(page1: str) -> str:
     return out
 
 
+def dates_line(head: str) -> str | None:
+    """What follows 'Inspection date(s):', with the next line when the dates wrap onto it."""
+    m = re.search(r"^\s*Inspection\s+dates?\s*:?[ \t]*(.*)(?:\n(.*))?", head, re.M | re.I)
+    if not m:
+        return None
+    first, nxt = m.group(1).strip(), (m.group(2) or "").strip()
+    if not re.search(r"\d{4}\s*$", first) and re.match(r"[\d\s\w/–-]{0,40}\d{4}\s*$", nxt):
+        return f"{first} {nxt}"
+    return first or nxt
+
+
 def parse_dates(s: str) -> tuple[str | None, str | None]:
     """Inspection dates as printed: '20 June – 13 July 2017' or '1/06/2015 – 25/06/2015'."""
     nums = re.findall(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b", s[:80])
@@ -170,9 +181,9 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
     if m:
         printed = common.name_lines_above(head, m.start())
         report.authority.name, report.authority.official_name = common.authority_names(printed)
-    m = re.search(r"^\s*Inspection dates?:?\s*(.+)", head, re.M)
-    if m:
-        report.inspection.start_date, report.inspection.end_date = parse_dates(m.group(1))
+    dates = dates_line(head)
+    if dates:
+        report.inspection.start_date, report.inspection.end_date = parse_dates(dates)
     m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
     if m:
         report.inspection.published_date = parse_dates(m.group(1))[0]
