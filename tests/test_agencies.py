@@ -129,6 +129,12 @@ def test_a_heading_line_does_not_run_into_the_name_below_it():
     assert names(r) == {"Westshire Constabulary": "police"}
 
 
+def test_blank_line_between_words_is_no_name_regression():
+    # '$' also matched before a final line break, so 'Westshire\n\nPolice' made 'Westshire Police'
+    r = annotate("The leaders of all district councils and the Chairs of Westshire\n\nPolice and Fire Authority meet.")
+    assert r.agencies == []
+
+
 def test_a_name_wrapped_over_lines_of_a_paragraph_is_whole():
     r = annotate("Health services for children who are looked after are provided in the area by Riverside\n"
                  "Community NHS Trust, which employs the designated nurse.")

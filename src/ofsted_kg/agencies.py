@@ -52,7 +52,6 @@ _SHORT_LINE = 50       # a line shorter than this (a heading, a title) does not 
 _WORD = re.compile(r"\S+")
 _GLUED = re.compile(r"[\w'&-]")
 _GLUED_AFTER = re.compile(r"[\w-]")
-_NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9'&.-]*|[0-9]+[A-Za-z]+")
 _ABBR_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
 _FORWARD_WORD = re.compile(r"[ \t]*\n?[ \t]*([A-Z][A-Za-z'-]*|and|&|of)(?![\w'-])")
 
@@ -103,6 +102,11 @@ class Terms:
         self.of_words = frozenset(data["of_words"])
         self.connectors = frozenset(data["connectors"])
         self.nhs_place_stop = frozenset(data["nhs_place_stop"])
+        # the name words (capitalised, not ending in a full stop) and connectors right before a head,
+        # each followed by spaces and at most one line break
+        word = r"(?:[A-Z](?:[A-Za-z0-9'&.-]*[A-Za-z0-9'&-])?|[0-9]+[A-Za-z]+|" + "|".join(
+            re.escape(c) for c in sorted(self.connectors)) + ")"
+        self.tail = re.compile(rf"(?<!\S)(?:{word}[ \t]*(?:\n[ \t]*)?){{1,{_MAX_NAME_WORDS}}}\Z")
         self.heads = [Head(f"head_{i}", h["type"], h["pattern"], h.get("template"),
                            frozenset(h.get("key_drop", [])), frozenset(h.get("soft", [])))
                       for i, h in enumerate(data["heads"])]
@@ -242,6 +246,7 @@ def _context(report) -> Context:
     return Context(name, _la_key(name), official, nhs_head)
 
 
+@lru_cache(maxsize=4096)
 def _la_key(s: str) -> frozenset:
     return frozenset(_words(s)) - terms().la.key_drop - _KEY_STOP
 
@@ -258,28 +263,20 @@ def _walk_back(text: str, start: int, floor: int) -> tuple[int, list[str], bool]
     window = text[lo:start]
     if not window or not window[-1].isspace():
         return start, [], False
-    toks = list(_WORD.finditer(window))
+    m = t.tail.search(window)  # the run of name words and connectors that ends the window
+    if not m:
+        return start, [], False
+    toks = list(_WORD.finditer(window, m.start()))
     taken: list[tuple[int, str]] = []
-    comma = False
+    comma = window[:m.start()].rstrip()[-1:] in (",", ";")
     nxt = len(window)
     for tok in reversed(toks):
-        gap = window[tok.end():nxt]
-        if "\f" in gap or gap.count("\n") > 1:
-            break
-        if "\n" in gap and tok.group() not in t.connectors:
+        if "\n" in window[tok.end():nxt] and tok.group() not in t.connectors:
             line_start = text.rfind("\n", 0, lo + tok.start()) + 1
             if lo + tok.end() - line_start < _SHORT_LINE:
+                comma = False
                 break
-        w = tok.group()
-        if _NAME_WORD.fullmatch(w) and not w.endswith("."):
-            taken.append((lo + tok.start(), w))
-        elif w in t.connectors:
-            taken.append((lo + tok.start(), w))
-        else:
-            comma = w.endswith(",") or w.endswith(";")
-            break
-        if len(taken) >= _MAX_NAME_WORDS:
-            break
+        taken.append((lo + tok.start(), tok.group()))
         nxt = tok.start()
     taken.reverse()
     # 'of' only inside names such as 'Isle of Wight', 'London Borough of ...'
@@ -353,6 +350,12 @@ def _place(words: list[str], head: Head) -> str:
 
 
 def _key(words: list[str], head: Head) -> frozenset:
+    """The distinctive words of a name of this kind (the same name recurs: cached)."""
+    return _key_cached(tuple(words), head)
+
+
+@lru_cache(maxsize=4096)
+def _key_cached(words: tuple[str, ...], head: Head) -> frozenset:
     k = frozenset(_words(" ".join(words))) - head.key_drop - _KEY_STOP
     core = k - head.soft
     return core or k
