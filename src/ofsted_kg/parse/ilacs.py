@@ -141,7 +141,7 @@ def _meta(body: str, report) -> None:
     dates = dates_line(head)
     if dates:
         report.inspection.start_date, report.inspection.end_date = common.parse_date_range(dates)
-    m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
+    m = re.search(r"^\s*(?:Report\s+)?published(?:\s*:\s*|\s+)(\d{1,2}(?:st|nd|rd|th)?[\s/].+)", head, re.M | re.I)
     if m:
         report.inspection.published_date = common.parse_date(m.group(1))
     m = re.search(r"^\s*Lead inspector:?\s*(.+)", head, re.M | re.I)

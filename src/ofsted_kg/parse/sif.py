@@ -184,7 +184,7 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
     dates = dates_line(head)
     if dates:
         report.inspection.start_date, report.inspection.end_date = parse_dates(dates)
-    m = re.search(r"^\s*(?:Report\s+)?published:?\s*(.+)", head, re.M | re.I)
+    m = re.search(r"^\s*(?:Report\s+)?published(?:\s*:\s*|\s+)(\d{1,2}(?:st|nd|rd|th)?[\s/].+)", head, re.M | re.I)
     if m:
         report.inspection.published_date = parse_dates(m.group(1))[0]
     m = re.search(r"^\s*Lead inspector(?:\s+on\s+site)?:?\s*(.+)", text, re.M | re.I)
