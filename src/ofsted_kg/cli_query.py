@@ -33,13 +33,13 @@ def format_table(columns: list[str], rows: list[dict], width: int | None = None)
     widths = [max([len(c)] + [len(row[k]) for row in cells]) for k, c in enumerate(columns)]
     sep = 2
     budget = max(width - sep * (len(columns) - 1), len(columns) * 3)
-    # shrink the widest columns until the table fits (never below the header or 3 characters)
-    while sum(widths) > budget:
-        k = max(range(len(widths)), key=lambda i: widths[i])
-        floor = max(3, min(len(columns[k]), 12))
-        if widths[k] <= floor:
-            break
-        widths[k] -= 1
+    # shrink the widest columns until the table fits: first down to their header (at most 12), then to 3
+    for floors in ([max(3, min(len(c), 12)) for c in columns], [3] * len(columns)):
+        while sum(widths) > budget:
+            k = max(range(len(widths)), key=lambda i: widths[i] - floors[i])
+            if widths[k] <= floors[k]:
+                break
+            widths[k] -= 1
 
     def fit(s: str, w: int) -> str:
         return s if len(s) <= w else s[: max(w - 1, 0)] + "…"
@@ -145,7 +145,7 @@ def _cmd_sparql(args) -> int:
     text = args.query
     if text == "-":
         text = sys.stdin.read()
-    elif not any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")) and Path(text).is_file():
+    elif "\n" not in text and len(text) < 4096 and Path(text).is_file():
         try:
             text = Path(text).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:

@@ -219,8 +219,21 @@ def _params_text(query: NamedQuery) -> str:
 
 # ------------------------------------------------------------------------------- VALUES for endpoints
 
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form, read past comments, strings and IRIs
+    (so a parameter value such as 'INSERT DATA' can never make a client take the query for an update)."""
+    return _scan(text)[1]
+
+
 def _outer_where_brace(text: str) -> int:
     """Index of the ``{`` that opens the outermost WHERE group (comments, strings and IRIs skipped)."""
+    at = _scan(text)[0]
+    if at < 0:
+        raise QueryError("cannot find the query's WHERE clause to bind its parameters")
+    return at
+
+
+def _scan(text: str) -> tuple[int, str]:
     i, n = 0, len(text)
     last_word = ""
     first_brace = -1
@@ -261,11 +274,11 @@ def _outer_where_brace(text: str) -> int:
             continue
         if c == "{":
             if last_word == "WHERE":
-                return i
+                return i, form or "SELECT"
             if first_brace < 0:
                 first_brace = i
                 if form in ("SELECT", "ASK", "DESCRIBE"):
-                    return i
+                    return i, form
             # a CONSTRUCT template: skip to its end
             depth, j = 1, i + 1
             while j < n and depth:
@@ -280,9 +293,7 @@ def _outer_where_brace(text: str) -> int:
         if not c.isspace():
             last_word = ""
         i += 1
-    if first_brace >= 0:
-        return first_brace
-    raise QueryError("cannot find the query's WHERE clause to bind its parameters")
+    return first_brace, form or "SELECT"
 
 
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -394,6 +405,7 @@ def _run_remote(text: str, bindings: dict, endpoint: str, hidden: set[str], time
     q = with_values(text, bindings)
     w = SPARQLWrapper(endpoint)
     w.setQuery(q)
+    w.queryType = query_form(q)  # not SPARQLWrapper's guess, which a value like 'DROP ALL' could mislead
     w.setMethod(POST)
     w.setReturnFormat(JSON)
     w.setTimeout(int(max(1, timeout)))
