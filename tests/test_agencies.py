@@ -183,6 +183,25 @@ def test_named_board_and_generic_board_are_one():
     assert names(r) == {"Northbury Safeguarding Children Board": "safeguarding-board"}
 
 
+def test_generic_board_joins_the_board_named_with_a_shorter_or_joint_place():
+    r = annotate("The Kingsford Safeguarding Children Board (KSCB) met. The LSCB agreed.",
+                 authority="Kingsford upon Avon")
+    assert names(r) == {"Kingsford Safeguarding Children Board": "safeguarding-board"}
+    assert one(r, "Kingsford Safeguarding Children Board").mentions == 2
+    r = annotate("The Westshire and Eastshire Safeguarding Children Board met. The LSCB agreed.",
+                 authority="Westshire")
+    assert names(r) == {"Westshire and Eastshire Safeguarding Children Board": "safeguarding-board"}
+
+
+def test_generic_board_stays_apart_when_two_named_boards_could_be_it():
+    r = annotate("The Westshire and Eastshire Safeguarding Children Board and the Westshire and Northdale "
+                 "Safeguarding Children Board both met. The LSCB agreed.", authority="Westshire")
+    assert set(names(r)) == {"Westshire and Eastshire Safeguarding Children Board",
+                             "Westshire and Northdale Safeguarding Children Board",
+                             "Westshire Safeguarding Children Board"}
+    assert one(r, "Westshire Safeguarding Children Board").mentions == 1
+
+
 def test_generic_board_without_a_known_authority_is_dropped():
     r = annotate("The LSCB meets monthly.", authority="")
     assert r.agencies == []

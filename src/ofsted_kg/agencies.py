@@ -209,6 +209,7 @@ class Mention:
     template: str | None = None
     acronym: str | None = None
     acronym_at: int = -1      # where the abbreviation's definition '(ABBR)' stands
+    generic: bool = False     # 'the LSCB': placed at the inspected authority, not by the text
 
 
 @dataclass
@@ -402,7 +403,7 @@ def find_mentions(text: str, ctx: Context) -> list[Mention]:
             head = next(h for gid, _, h in t.generic if gid == kind)
             if ctx.authority:
                 mention = Mention(m.start(), end, _strip_the(flat(m.group())), head.type, head.gid,
-                                  _key([ctx.authority], head), ctx.authority, head.template)
+                                  _key([ctx.authority], head), ctx.authority, head.template, generic=True)
         elif kind in t.head_by_gid:
             mention = _headed(text, m, floor, t.head_by_gid[kind])
         elif kind == "council":
@@ -490,7 +491,7 @@ def cluster(mentions: list[Mention], ctx: Context) -> list[Cluster]:
         c.mentions.append(mn)
         if mn.acronym and mn.acronym not in c.acronyms:
             c.acronyms.append(mn.acronym)
-    clusters = [groups[cid] for cid in order]
+    clusters = _join_generic(groups[cid] for cid in order)
     # an abbreviation names one organisation: the first that defined it
     seen: set[str] = set()
     for c in clusters:
@@ -508,12 +509,34 @@ def cluster(mentions: list[Mention], ctx: Context) -> list[Cluster]:
     return [c for c in clusters if c.name]
 
 
+def _join_generic(clusters) -> list[Cluster]:
+    """'The LSCB' is the board the report names with its place, also when the place is spelt
+    otherwise than the authority ('Kingston' for 'Kingston upon Thames', a joint board of two
+    authorities): a cluster of generic mentions only joins the one named cluster of its kind
+    whose key contains, or is contained in, the authority's."""
+    clusters = list(clusters)
+    out = []
+    for c in clusters:
+        if all(mn.generic for mn in c.mentions):
+            key = c.mentions[0].key
+            named = [d for d in clusters if d is not c and d.gid == c.gid and not all(mn.generic for mn in d.mentions)
+                     and (d.mentions[0].key <= key or key <= d.mentions[0].key)]
+            if len(named) == 1:
+                named[0].mentions.extend(c.mentions)
+                named[0].acronyms.extend(a for a in c.acronyms if a not in named[0].acronyms)
+                continue
+        out.append(c)
+    return out
+
+
 def _canonical(c: Cluster, ctx: Context) -> str:
     t = terms()
     first = c.mentions[0]
     if first.gid in t.named_by_gid:
         return t.named_by_gid[first.gid]["name"]
     templated = [mn for mn in c.mentions if mn.template]
+    if any(not mn.generic for mn in templated):  # the text's own place for the body comes first
+        templated = [mn for mn in templated if not mn.generic]
     if templated:
         places = Counter(mn.place for mn in templated)
         place = max(places, key=lambda p: (places[p], len(p), p))
