@@ -214,6 +214,9 @@ def test_adults_board_and_partnership_stay_apart_from_the_childrens_board():
     assert names(r) == {"Northbury Safeguarding Children Board": "safeguarding-board",
                         "Northbury Safeguarding Adults Board": "safeguarding-board",
                         "Northbury Safeguarding Children Partnership": "safeguarding-partnership"}
+    r = annotate("The local safeguarding partnership and the LSCP agreed.", framework="ilacs", start="2022-03-01")
+    assert names(r) == {"Northbury Safeguarding Children Partnership": "safeguarding-partnership"}
+    assert one(r, "Northbury Safeguarding Children Partnership").mentions == 2
 
 
 def test_same_organisation_same_name_across_reports():
