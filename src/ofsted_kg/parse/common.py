@@ -142,6 +142,18 @@ def authority_names(printed: str) -> tuple[str, str | None]:
     return name, (official if is_council else None)
 
 
+_OFFICIAL = (r"(?:(?:London|Royal)\s+Borough\s+of\s+{n}|{n}\s+(?:Metropolitan\s+Borough|County|City|Borough|District)"
+             r"\s+Council|{n}\s+Council|City\s+of\s+{n}\s+Council|Council\s+of\s+the\s+{n})")
+
+
+def official_name_in(text: str, name: str) -> str | None:
+    """The council's official name as the text prints it somewhere ('Norfolk County Council')."""
+    if not name:
+        return None
+    m = re.search(_OFFICIAL.format(n=r"\s+".join(map(re.escape, name.split()))), text)
+    return " ".join(m.group(0).split()) if m else None
+
+
 def name_lines_above(text: str, end: int, most: int = 2) -> str:
     """The authority's name printed just above a title that starts at ``end``: the short lines
     right above it (a long name wraps onto two), skipping page numbers and blank lines."""

@@ -56,10 +56,6 @@ _HEAD = {area: re.compile(r"^[\s\f]*(?:#+\s*)?" + _ws(label) + r"(?:\s+(?:is|are
 _TITLE = re.compile(r"^\s*Inspection\s+of\s+(?:(.{1,120}?)\s+)?(?:local\s+authority\s+children's\s+services|"
                     r"children's\s+social\s+care\s+services)", re.I | re.M | re.S)
 _TABLE_START = re.compile(r"^\s*\|?\s*Judgement\s*\|?\s*Grade\b", re.I | re.M)
-_OFFICIAL = (r"(?:(?:London|Royal)\s+Borough\s+of\s+{n}|{n}\s+(?:Metropolitan\s+Borough|County|City|Borough|District)"
-             r"\s+Council|{n}\s+Council|City\s+of\s+{n}\s+Council|Council\s+of\s+the\s+{n})")
-
-
 def parse(text: str, report) -> None:
     body = pages.strip_furniture(text, keep_breaks=True)
     _meta(body, report)
@@ -133,10 +129,7 @@ def _meta(body: str, report) -> None:
             printed = common.name_lines_above(head, m.start()) or None
     if printed:
         name, official = common.authority_names(printed)
-        if official is None:
-            om = re.search(_OFFICIAL.format(n=re.escape(name).replace(r"\ ", r"\s+")), body)
-            if om:
-                official = " ".join(om.group(0).split())
+        official = official or common.official_name_in(body, name)
         report.authority.name, report.authority.official_name = name, official
     dates = dates_line(head)
     if dates:

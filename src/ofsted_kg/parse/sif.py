@@ -180,7 +180,9 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
     m = title_rx.search(head)
     if m:
         printed = common.name_lines_above(head, m.start())
-        report.authority.name, report.authority.official_name = common.authority_names(printed)
+        name, official = common.authority_names(printed)
+        report.authority.name = name
+        report.authority.official_name = official or common.official_name_in(text, name)
     dates = dates_line(head)
     if dates:
         report.inspection.start_date, report.inspection.end_date = parse_dates(dates)
