@@ -104,6 +104,20 @@ def test_paragraphs_mistyped_number_takes_the_missing_place():
     assert ps[5].text == "Mistyped six."
 
 
+def test_paragraphs_number_run_onto_the_end_of_the_line_before():
+    text = "H\n\n1. The first paragraph ends here. 2.\nThe second paragraph starts on this line.\n3. Third.\n"
+    ps = paragraphs.numbered_paragraphs(text)
+    assert [(p.number, p.text) for p in ps] == [
+        (1, "The first paragraph ends here."), (2, "The second paragraph starts on this line."), (3, "Third.")]
+
+
+def test_paragraphs_number_inside_a_running_line_keeps_the_text_before_it():
+    text = "H\n\n1. The first paragraph runs on and\nends in this line 2. The second starts mid-line.\n3. Third.\n"
+    ps = paragraphs.numbered_paragraphs(text)
+    assert [(p.number, p.text) for p in ps] == [
+        (1, "The first paragraph runs on and ends in this line"), (2, "The second starts mid-line."), (3, "Third.")]
+
+
 def test_paragraphs_lost_number_is_filled_from_an_orphan_after_a_heading():
     text = "H\n\n1. One.\n\nArea\n\nGrade 1 (outstanding)\n\nThe area is outstanding.\n\n3. Three.\n"
     assert _numbers(text) == [1, 2, 3]

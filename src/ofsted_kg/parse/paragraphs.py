@@ -39,6 +39,7 @@ _BULLET = r"(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]\s*)"
 _START = re.compile(r"^\s*" + _BULLET + r"?(\d{1,3})\.(?=\s|$)\s*")
 _MID = re.compile(r"(?<=\S\s)(\d{1,3})\.\s+(?=[A-Za-z(\"'])")
 _BULLET_LINE = re.compile(r"^\s*" + _BULLET)
+_END_NUMBER = re.compile(r"(?<=[.!?;)'\"]\s)(\d{1,3})\.\s*$")
 
 # A grade statement standing alone or closing a heading line: 'Grade 2 (good)',
 # 'Outstanding (Grade 1)', 'Grade 3 (Adequate)'.
@@ -228,6 +229,7 @@ class _Cand:
     weight: float
     body: int  # offset where the text after the number starts
     cut: tuple[int, int] | None = None  # a stray number inside the first line, left out of the text
+    eol: bool = False  # a number at the end of the line before the paragraph
 
 
 def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
@@ -235,27 +237,35 @@ def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
     for i, ln in enumerate(lines):
         if ln.furniture or i in headings:
             continue
+        m = _END_NUMBER.search(ln.text)
+        end_cand = None
+        if m and int(m.group(1)) >= 1 and i + 1 < len(lines):
+            # the number ran onto the end of the line before its paragraph ('... well. 12.')
+            end_cand = _Cand(i, ln.start + m.start(), int(m.group(1)), W_MID_LINE, lines[i + 1].start, eol=True)
         m = _START.match(ln.text)
         if m:
             n = int(m.group(1))
             if n >= 1:
                 out.append(_Cand(i, ln.start, n, W_LINE_START, ln.start + m.end()))
+            if end_cand:
+                out.append(end_cand)
             continue
+        prev_j = next((j for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture), None)
         for m in _MID.finditer(ln.text):
             n = int(m.group(1))
             if n < 1:
                 continue
             # the number slipped into its paragraph's first line: the paragraph starts with the
             # line when the line before closes something (blank, heading, end of sentence)
-            prev = next((lines[j] for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture),
-                        None)
-            if prev is None or (i - 1 >= 0 and not lines[i - 1].text.strip()) or _SENTENCE_END.search(prev.text) \
-                    or lines.index(prev) in headings or is_grade_line(prev.text):
+            if prev_j is None or not lines[i - 1].text.strip() or _SENTENCE_END.search(lines[prev_j].text) \
+                    or prev_j in headings or is_grade_line(lines[prev_j].text):
                 b = _BULLET_LINE.match(ln.text)
                 pos = ln.start + (b.end() if b else len(ln.text) - len(ln.text.lstrip()))
                 out.append(_Cand(i, pos, n, W_MID_LINE, pos, (ln.start + m.start(), ln.start + m.end())))
             else:
                 out.append(_Cand(i, ln.start + m.start(), n, W_MID_LINE, ln.start + m.end()))
+        if end_cand:
+            out.append(end_cand)
     return out
 
 
@@ -268,7 +278,7 @@ def _best_chain(cands: list[_Cand]) -> list[int]:
         best, arg = c.weight - START_COST * (c.number - 1), -1
         for i in range(j - 1, -1, -1):
             p = cands[i]
-            if p.number >= c.number or p.line == c.line:
+            if p.number >= c.number or (p.line == c.line and not c.eol):
                 continue
             s = score[i] + c.weight - min(GAP_COST_MAX, GAP_COST * (c.number - p.number - 1))
             if s > best:
@@ -346,9 +356,9 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
     spans: list[Span] = []
     heading_idx = sorted(headings)
     for k, c in enumerate(starts):
-        limit = starts[k + 1].line if k + 1 < len(starts) else len(lines)
+        nxt = starts[k + 1] if k + 1 < len(starts) else None
         hpos = bisect.bisect_left(heading_idx, c.line)
-        stop = limit
+        stop = nxt.line + 1 if nxt else len(lines)  # the next start's line may end this paragraph
         if hpos < len(heading_idx) and heading_idx[hpos] < stop:
             stop = heading_idx[hpos]
         parts: list[str] = []
@@ -357,29 +367,24 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
             ln = lines[i]
             if ln.furniture:
                 continue
-            if i == c.line:
-                seg = text[c.body:ln.end]
-                if k + 1 < len(starts) and starts[k + 1].line == i:
-                    seg = text[c.body:starts[k + 1].pos]
-            elif k + 1 < len(starts) and i == starts[k + 1].line:
-                break
-            else:
-                seg = ln.text
-            if not seg.strip():
+            a0 = c.body if i == c.line else ln.start
+            b0 = nxt.pos if nxt and i == nxt.line else ln.end
+            if a0 >= b0:
+                continue
+            seg = text[a0:b0]
+            if c.cut and i == c.line:
+                ca, cb = c.cut
+                seg = text[a0:ca] + text[cb:b0]
+            if not seg.strip() or _BULLET_LINE.fullmatch(seg):
                 continue
             seg_flat = " ".join(seg.split())
-            if c.cut and i == c.line:
-                a, b = c.cut
-                seg_flat = " ".join((text[c.body:a] + text[b:ln.end]).split())
             if parts and _BULLET_LINE.match(seg):  # a list item: on its own line, bullet written '- '
                 parts.append("\n- " + _BULLET_LINE.sub("", seg_flat, count=1))
             elif parts and _LABEL_LINE.match(seg):
                 parts.append("\n" + seg_flat)
             else:
                 parts.append((" " if parts else "") + seg_flat)
-            end = ln.end
-        if k + 1 < len(starts) and starts[k + 1].line == c.line:
-            end = starts[k + 1].pos
+            end = b0
         prev_heads = heading_idx[:hpos]
         heading = headings[prev_heads[-1]] if prev_heads else None
         spans.append(Span(Paragraph(c.number, "".join(parts).strip(), heading), c.pos, max(end, c.pos)))
