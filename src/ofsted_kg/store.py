@@ -53,16 +53,28 @@ def open_store(path: str | Path | None = None, *, create: bool = True, read_only
         raise StoreError(f"{p}: cannot open store: {msg}") from None
 
 
-def _insert_data(graph: str, ntriples: str) -> str:
-    return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}\n}} }}"
-
-
 def replace_graph(store: ox.Store, graph: str, ntriples: str) -> None:
-    """Replace named graph ``graph`` by the N-Triples text ``ntriples``, atomically."""
-    if not ntriples.strip():
-        store.update(f"DROP SILENT GRAPH <{graph}>")
+    """Replace named graph ``graph`` by the N-Triples text ``ntriples`` (no blank nodes), atomically.
+
+    A new graph is added in one transaction (``Store.load``); a stored one is changed by one SPARQL
+    update that deletes the triples it no longer has and inserts the new ones (so an unchanged rebuild
+    writes nothing, and parsing is limited to the difference: a whole DROP + INSERT DATA cost ~10x more)."""
+    g = ox.NamedNode(graph)
+    new = {line for line in ntriples.splitlines() if line.strip()}
+    old = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads_for_pattern(None, None, None, g)}
+    if not old:
+        if new:
+            store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
         return
-    store.update(_insert_data(graph, ntriples))
+    removed, added = old - new, new - old
+    if not removed and not added:
+        return
+    ops = []
+    if removed:
+        ops.append(f"DELETE DATA {{ GRAPH <{graph}> {{\n" + "\n".join(sorted(removed)) + "\n} }")
+    if added:
+        ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(sorted(added)) + "\n} }")
+    store.update(" ;\n".join(ops))
 
 
 def _file_ntriples(path: Path) -> str:
