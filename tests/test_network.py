@@ -298,16 +298,22 @@ def seeds_store(tmp_path_factory):
     return st
 
 
+_BUILT: dict[str, ox.Store] = {}
+
+
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory):
-    """seeds + ../shared/corpus/pdf, built once for this test run (about a minute on 2 cores)."""
+    """seeds + ../shared/corpus/pdf, built once per test run (about a minute on 2 cores), also when
+    test_network_browser.py imports this fixture (pytest then holds two definitions of it)."""
     from conftest import shared_path
     from ofsted_kg.build import build
 
     seeds, pdf = shared_path("corpus", "seeds"), shared_path("corpus", "pdf")
-    st = ox.Store(str(tmp_path_factory.mktemp("corpus") / "store"))
-    build([seeds, pdf], st, jobs=2, progress=False)
-    return st
+    if "corpus" not in _BUILT:
+        st = ox.Store(str(tmp_path_factory.mktemp("corpus") / "store"))
+        build([seeds, pdf], st, jobs=2, progress=False)
+        _BUILT["corpus"] = st
+    return _BUILT["corpus"]
 
 
 @pytest.mark.corpus

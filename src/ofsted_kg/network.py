@@ -166,7 +166,8 @@ def naming_sentence(text: str | None, names: list[str], limit: int = 400) -> str
         for p in pats:
             m = p.search(s)
             if m:
-                return _clip(s.strip(), m.start(), limit)
+                lead = len(s) - len(s.lstrip(" -\u2022\u2013"))
+                return _clip(s[lead:].rstrip(), m.start() - lead, limit)
     return _clip(text, 0, limit)
 
 
