@@ -195,9 +195,11 @@ def test_sif_recommendations_grouped_under_area_topics():
 
 
 def extract_file_text(text: str):
+    """Parse markdown text as extract does after reading it (markup removed)."""
     from ofsted_kg.parse import parse_text
+    from ofsted_kg.read import clean_markup
 
-    return parse_text(text, "input.md")
+    return parse_text(clean_markup(text), "input.md")
 
 
 @pytest.mark.parametrize("head,dates", [
@@ -210,3 +212,18 @@ def test_inspection_dates_as_printed(head, dates):
     from ofsted_kg.parse import sif
 
     assert sif.parse_dates(sif.dates_line(common.normalise(head))) == dates
+
+
+@pytest.mark.parametrize("dates,overall", [
+    ("1 July 2019 to 12 July 2019", [("ilacs.overall-effectiveness", "good", "sentence")]),
+    ("8 June 2026 to 19 June 2026", []),  # from April 2026 there is no overall judgement
+])
+def test_ilacs_overall_effectiveness_in_words_without_a_table(dates, overall):
+    text = (FIXTURES / "ilacs-markdown" / "input.md").read_text()
+    text = text[:text.index("| Judgement")] + "Children's services in Tarnwick are good.\n" + \
+        text[text.index("INVENTED TEST REPORT"):]
+    text = text.replace("1 July 2019 to 12 July 2019", dates)
+    r = extract_file_text(text)
+    got = [(j.area, j.grade, j.evidence) for j in r.judgements if j.area.endswith("overall-effectiveness")]
+    assert got == overall
+    assert len(r.judgements) == 3 + len(overall)  # the three sub-judgements from their headings

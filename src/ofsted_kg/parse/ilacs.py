@@ -25,7 +25,7 @@ from datetime import date
 
 from ..model import Recommendation
 from . import common, pages, paragraphs
-from .sif import BULLET, GRADE, add_grade, dates_line, first_paragraph_after, settle, spilled_grades
+from .sif import BULLET, GRADE, OVERALL_IN_WORDS, add_grade, dates_line, first_paragraph_after, settle, spilled_grades
 
 _AREAS = [
     ("ilacs.impact-of-leaders", r"The impact of leaders on social work practice with children and families"),
@@ -38,6 +38,9 @@ _AREAS = [
 ]
 _ORDER = ["ilacs.impact-of-leaders", "ilacs.help-and-protection", "ilacs.children-in-care-and-care-leavers",
           "ilacs.children-in-care", "ilacs.care-leavers", "ilacs.overall-effectiveness"]
+
+
+NO_OVERALL_FROM = "2026-04-01"  # inspections from April 2026 have no overall effectiveness judgement
 
 
 def _ws(phrase: str) -> str:
@@ -96,6 +99,13 @@ def parse(text: str, report) -> None:
                 continue
             add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "heading",
                       first_paragraph_after(body, spans, m.end()))
+    # 'Children's services in X are outstanding.': overall effectiveness in words, up to the
+    # April 2026 revision (which has no overall judgement)
+    end = report.inspection.end_date
+    if not (end and end >= NO_OVERALL_FROM):
+        for m in OVERALL_IN_WORDS.finditer(common.flatten(body[table_end:])):
+            add_grade(found, "ilacs.overall-effectiveness", common.grade_code(" ".join(m.group(1).split())),
+                      "sentence")
     settle(found, _ORDER, report)
     if not report.judgements:
         report.warnings.append("no graded judgements found")
@@ -154,7 +164,7 @@ def _type_from_dates(start: str | None, end: str | None) -> str | None:
     return "standard" if days <= 14 else None  # longer than either: the report does not say which
 
 
-_WNTI = re.compile(r"^\s*What needs to improve(?:\s+in\s+this\s+local\s+authority)?\s*\??[:.]?\s*\d?\s*$", re.I | re.M)
+_WNTI = re.compile(r"^\s*(?:#+\s*)?What needs to improve(?:\s+in\s+this\s+local\s+authority)?\s*\??[:.]?\s*\d?\s*$", re.I | re.M)
 _LIST_END = re.compile(r"^\s*(?:The experiences and progress|The impact of leaders|Overall effectiveness|"
                        r"(?:[-*]\s+)?\d{1,3}\.\s)", re.I)
 def recommendations(body: str, spans) -> list[Recommendation]:

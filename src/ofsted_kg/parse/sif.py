@@ -80,6 +80,7 @@ _OVERALL_SENTENCES = [
     re.compile(r"Children's\s+services\s+in\s+(?:(?!\b(?:[Ww]ere|[Ww]as|judged|been|not)\b)[^.,;:]){1,100}?\s"
                r"(?:are\s+|is\s+|remain\s+)?(?i:" + GRADE + r")\b"),
 ]
+OVERALL_IN_WORDS = _OVERALL_SENTENCES[1]  # 'Children's services in X are good'
 _LSCB_SENTENCES = [
     re.compile(r"^\s*" + _ws(r"The effectiveness of the") + r"\s+(?:Local\s+Safeguarding\s+Children\s+Board|LSCB)"
                r"(?:\s+\(LSCB\))?\s+(?:is\s+(?:that\s+it\s+)?(?:is\s+)?)?" + GRADE + r"\b", FLAGS),
