@@ -300,12 +300,24 @@ def test_annotating_twice_gives_the_same_result():
     ("XYZ to ensure that plans are reviewed.", []),
     ("The LSCB and the local authority should agree a threshold document.", ["Northbury Safeguarding Children Board"]),
     ("Westshire Constabulary, with partners, should review the protocol.", ["Westshire Constabulary"]),
+    ("The police and Northbury City Council should review the protocol.",
+     ["Westshire Constabulary", "Northbury City Council"]),
+    ("The PCT should ensure that health assessments are timely.", ["NHS Northbury"]),
+    ("The police and children's social care should agree a protocol.", ["Westshire Constabulary"]),
+    ("Westshire Constabulary, schools and the council to share information.", ["Westshire Constabulary"]),
+    ("The CCG should ensure that health assessments are timely.", []),  # the report names no CCG
 ])
 def test_addressees(rec, want):
     text = ("Staff from Northbury City Council, NHS Northbury, Riverside NHS Trust and Westshire Constabulary. "
             "The Northbury Safeguarding Children Board (NSCB) met.\n" + rec)
     r = annotate(text, recs=[rec])
     assert r.recommendations[0].addressees == want
+
+
+def test_generic_addressee_needs_a_single_organisation_of_its_type():
+    text = "Westshire Constabulary and Eastmoor Police met.\n"
+    r = annotate(text, recs=["The police should review the protocol."])
+    assert r.recommendations[0].addressees == []
 
 
 @pytest.mark.parametrize("typo, want", [

@@ -167,6 +167,8 @@ class Terms:
         self.head_at = re.compile(r"\s+(?:" + "|".join(f"(?P<{h.gid}>{_ws(h.pattern)})" for h in self.heads
                                                       if h is not self.uni and h is not self.la) + r")(?![\w-])")
         self.fillers = re.compile(r"\s*(?:,\s*)?(?:and\s+|&\s+)?" + data["addressee_fillers"] + r"(?![\w-])", re.I)
+        self.addressee_generic = [(typ, re.compile(pat + r"(?![\w-])"))
+                                  for typ, pat in data["addressee_generic"].items()]
         self.verbs = re.compile(r"\s*,?\s*(?:" + data["addressee_verbs"] + ")")
 
 
@@ -667,6 +669,8 @@ def addressees(text: str, spellings: Spellings, clusters: list[Cluster]) -> list
             a = _ACRONYM.match(text, p)
             c = _misspelt_acronym(a.group(1), clusters) if a else None
             hit = (a.end(), c) if c else None
+        if hit is None:
+            hit = _generic_addressee(text, p, clusters)
         return hit
 
     while True:
@@ -695,6 +699,16 @@ def addressees(text: str, spellings: Spellings, clusters: list[Cluster]) -> list
     if found and t.verbs.match(text, pos):
         return found
     return []
+
+
+def _generic_addressee(text: str, pos: int, clusters: list[Cluster]) -> tuple[int, Cluster] | None:
+    """'The PCT', 'the police': the report's one organisation of that type, if it has exactly one."""
+    for typ, rx in terms().addressee_generic:
+        m = rx.match(text, pos)
+        if m:
+            of_type = [c for c in clusters if c.type == typ]
+            return (m.end(), of_type[0]) if len(of_type) == 1 else None
+    return None
 
 
 def _misspelt_acronym(a: str, clusters: list[Cluster]) -> Cluster | None:
