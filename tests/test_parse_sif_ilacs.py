@@ -227,3 +227,23 @@ def test_ilacs_overall_effectiveness_in_words_without_a_table(dates, overall):
     got = [(j.area, j.grade, j.evidence) for j in r.judgements if j.area.endswith("overall-effectiveness")]
     assert got == overall
     assert len(r.judgements) == 3 + len(overall)  # the three sub-judgements from their headings
+
+
+PDF_CASES = [c for c in CASES if (c / "input.txt").exists() and "\f" in (c / "input.txt").read_text()]
+# glyphs outside the test PDF's WinAnsi font, replaced by ones a real report could use
+_WINANSI = str.maketrans({"\u25fc": "\u2022", "\uf06e": "\u2022", "\u2212": "-"})
+
+
+@pytest.mark.parametrize("case", PDF_CASES, ids=lambda p: p.name)
+def test_fixture_as_real_pdf(case: Path, tmp_path: Path):
+    """The PDF-text fixtures written into real PDFs read back (pypdfium2) to the same report."""
+    from pdfmaker import make_pdf
+
+    text = (case / "input.txt").read_text().translate(_WINANSI)
+    pdf = tmp_path / "input.txt.pdf"
+    pdf.write_bytes(make_pdf([page.split("\n") for page in text.split("\f")]))
+    got = extract_file(pdf).to_dict()
+    want = json.loads((case / "expected.json").read_text())
+    for key in OWNED[1:]:
+        assert got[key] == want[key], key
+    assert [{k: r[k] for k in REC_FIELDS} for r in got["recommendations"]] == want["recommendations"]
