@@ -80,46 +80,17 @@ class PruneInfo:
 # --- fetching the rows ------------------------------------------------------------------------
 
 def run_queries(store=None, endpoint: str | None = None) -> dict[str, list[dict]]:
-    """Run the network queries on a pyoxigraph store or a SPARQL endpoint URL: name -> rows, each row
-    a dict of variable -> value text (unbound variables left out)."""
-    from .resources import resource_dir
+    """Run the network queries (through :mod:`ofsted_kg.query`) on a pyoxigraph store or folder, or on
+    a SPARQL endpoint URL: query name -> rows (dicts of column -> plain value, unbound ones None)."""
+    from .query import EndpointError, QueryError, rows
 
     out = {}
     for name in QUERIES:
-        text = (resource_dir("queries") / f"{name}.rq").read_text(encoding="utf-8")
         try:
-            if endpoint:
-                res = _remote_select(endpoint, text)
-                out[name] = [{k: v["value"] for k, v in b.items()} for b in res["results"]["bindings"]]
-            else:
-                res = store.query(text)
-                names = [v.value for v in res.variables]
-                out[name] = [{k: t.value for k, t in zip(names, sol) if t is not None} for sol in res]
-        except Exception as e:  # noqa: BLE001 - any failure of the source is reported as one line
-            where = endpoint or "the store"
-            raise SourceError(f"{where}: query {name} failed: {' '.join(str(e).split())[:300]}") from None
+            out[name] = rows(name, store=store, endpoint=endpoint)
+        except (QueryError, EndpointError) as e:
+            raise SourceError(f"query {name} failed: {e}") from None
     return out
-
-
-def _remote_select(endpoint: str, query: str, timeout: float = 120.0) -> dict:
-    """POST a SELECT to a SPARQL endpoint (SPARQL 1.1 protocol) and return the JSON results; basic
-    authentication from $OFSTED_KG_USER / $OFSTED_KG_PASSWORD when set."""
-    import base64
-    import os
-    import urllib.parse
-    import urllib.request
-
-    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-        raise SourceError(f"{endpoint}: not an http(s) URL")
-    req = urllib.request.Request(endpoint, data=urllib.parse.urlencode({"query": query}).encode("utf-8"), method="POST",
-                                 headers={"Accept": "application/sparql-results+json",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
-    user, password = os.environ.get("OFSTED_KG_USER"), os.environ.get("OFSTED_KG_PASSWORD")
-    if user:
-        token = base64.b64encode(f"{user}:{password or ''}".encode("utf-8")).decode("ascii")
-        req.add_header("Authorization", "Basic " + token)
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return json.loads(resp.read().decode("utf-8"))
 
 
 def decode(value: str):
