@@ -28,6 +28,7 @@ returns just the :class:`~ofsted_kg.model.Paragraph` list for ``Report.paragraph
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ _BULLET = r"(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]\s*)"
 _START = re.compile(r"^\s*" + _BULLET + r"?(\d{1,3})\.(?=\s|$)\s*")
 _MID = re.compile(r"(?<=\S\s)(\d{1,3})\.\s+(?=[A-Za-z(\"'])")
 _BULLET_LINE = re.compile(r"^\s*" + _BULLET)
+_LINE_BREAK = re.compile(r"[\n\f]")
 _END_NUMBER = re.compile(r"(?<=[.!?;)'\"]\s)(\d{1,3})\.\s*$")
 
 # A grade statement standing alone or closing a heading line: 'Grade 2 (good)',
@@ -46,6 +48,18 @@ _END_NUMBER = re.compile(r"(?<=[.!?;)'\"]\s)(\d{1,3})\.\s*$")
 GRADE_TAIL = re.compile(
     r"\s*(?:Grade\s*[1-4]\s*(?:\(\s*[A-Za-z ]+\)|[:\-\u2013]?\s*(?:outstanding|good|adequate|inadequate)\b)"
     r"|(?:Outstanding|Good|Adequate|Inadequate)\s*\(\s*Grade\s*[1-4]\s*\))\s*$", re.I)
+
+
+def grade_tail(s: str) -> re.Match[str] | None:
+    """The grade statement closing ``s`` ('... Grade 2 (good)', '... Good (Grade 2)'), if any."""
+    return GRADE_TAIL.search(s) if ("rade" in s or "RADE" in s) else None
+
+
+def strip_grade_tail(s: str) -> str:
+    m = grade_tail(s)
+    return s[:m.start()] if m else s
+
+
 # a heading that ends with its grade ('... help and protection: requires improvement to be good')
 _GRADED_HEADING = re.compile(r"(?::|\bare|\bis)\s+(?:outstanding|good|adequate|inadequate|"
                              r"requires\s+improvement(?:\s+to\s+be\s+good)?)\.?$", re.I)
@@ -86,11 +100,10 @@ class Layout:
 
 def _lines(text: str) -> list[Line]:
     out, pos = [], 0
-    for m in re.finditer(r"[^\n\f]*", text):
-        if m.start() < pos:  # the empty match right after a line
-            continue
-        out.append(Line(m.start(), m.end(), m.group()))
-        pos = m.end() + 1
+    for m in _LINE_BREAK.finditer(text):
+        out.append(Line(pos, m.start(), text[pos:m.start()]))
+        pos = m.end()
+    out.append(Line(pos, len(text), text[pos:]))
     return out
 
 
@@ -109,9 +122,12 @@ def mark_furniture(text: str, lines: list[Line]) -> None:
 
 def is_grade_line(s: str) -> bool:
     """'Grade 2 (good)' or 'Outstanding (Grade 1)' standing alone."""
+    if "rade" not in s and "RADE" not in s:
+        return False
     return bool(GRADE_TAIL.fullmatch(s.strip())) or bool(re.fullmatch(r"\s*grade\s*[1-4]\s*", s, re.I))
 
 
+@functools.lru_cache(maxsize=8192)
 def heading_text(s: str) -> str | None:
     """The heading a line states (a closing grade removed), or None when it is no heading.
 
@@ -121,7 +137,7 @@ def heading_text(s: str) -> str | None:
     s = s.strip()
     if not s or _BULLET_LINE.match(s) or _START.match(s) or s.startswith("|") or "|" in s.strip("|"):
         return None
-    s = GRADE_TAIL.sub("", s).strip()
+    s = strip_grade_tail(s).strip()
     if not s or not (s[0].isupper() or (s[0] in "'\"" and len(s) > 1 and s[1].isupper())):
         return None
     if len(s) > 120 or len(s.split()) > 16 or re.search(r"[a-z)'\"]\.\s+\S", s):
@@ -189,7 +205,7 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
                 parts, last, kk = [h], k, k + 1
                 while kk < len(visible) and kk <= k + 2 and not blank(kk):
                     t = lines[visible[kk]].text.strip()
-                    tail = GRADE_TAIL.sub("", t).strip()
+                    tail = strip_grade_tail(t).strip()
                     if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[,;]$", tail):
                         break
                     if tail.endswith((".", ":")):
@@ -210,7 +226,7 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
                 graded_text = bool(_GRADED_HEADING.search(joined))
                 if len(parts) == 1 or len(joined.split()) > (24 if graded_text else 16):
                     continue
-                graded = bool(GRADE_TAIL.search(lines[visible[last]].text))
+                graded = bool(grade_tail(lines[visible[last]].text))
                 if not (opens(last + 1) or graded):
                     continue
                 h = joined

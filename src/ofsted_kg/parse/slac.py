@@ -190,7 +190,7 @@ def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found],
         line = raw.replace("|", " ").replace("*", " ").strip()
         if not line:
             continue
-        tail = paragraphs.GRADE_TAIL.search(line)  # 'Good (Grade 2)', 'Grade 2 (good)'
+        tail = paragraphs.grade_tail(line)  # 'Good (Grade 2)', 'Grade 2 (good)'
         m = _ROW_GRADE.match(line)
         if tail:
             label_line, grade = line[:tail.start()].strip(), (common.grade_code(tail.group())
@@ -228,10 +228,10 @@ def body_grades(layout: paragraphs.Layout, areas, parts: tuple[str, ...], stop: 
         if stop is not None and ln.start >= stop:
             break
         t = ln.text.strip()
-        tail = paragraphs.GRADE_TAIL.search(t)
+        tail = paragraphs.grade_tail(t)
         if not tail:
             hit = area_of(layout.headings[i], areas) if i in layout.headings else None
-            if hit and not any(paragraphs.GRADE_TAIL.search(lines[j].text) for j in visible[k + 1:k + 4]):
+            if hit and not any(paragraphs.grade_tail(lines[j].text) for j in visible[k + 1:k + 4]):
                 out.append(Found(tracker.part_for(*hit), hit[1], None, "heading", ln.end, layout.headings[i]))
             continue
         grade = common.grade_code(tail.group()) or common.find_grade(tail.group())
