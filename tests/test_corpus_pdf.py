@@ -129,6 +129,16 @@ def test_report_judgements_have_provenance(parsed, name):
         assert j.evidence in ("summary-table", "heading", "sentence")
         if j.evidence == "summary-table":
             assert j.paragraph is not None or j.area.endswith("overall-effectiveness")
+    # the judgement sections follow each other in the report's order, each opening a numbered run
+    order = (["help-and-protection", "children-in-care-and-care-leavers", "children-in-care", "care-leavers",
+              "impact-of-leaders"] if r.framework == "ilacs" else
+             ["help-and-protection", "looked-after-and-permanence", "adoption-performance", "care-leavers",
+              "leadership-management-and-governance", "lscb-effectiveness"])
+    got = {j.area.split(".", 1)[1]: j.paragraph for j in r.judgements}
+    numbers = [got[a] for a in order if got.get(a) is not None]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+    if r.framework == "ilacs":
+        assert got["help-and-protection"] == 1
     for rec in r.recommendations:
         assert rec.text and not rec.text[0].isdigit() and "  " not in rec.text
         assert rec.section in (("local-authority", "lscb") if r.framework == "sif" else (None,))

@@ -196,14 +196,14 @@ def fill_meta(text: str, report, title_rx: re.Pattern[str]) -> None:
 
 
 def first_paragraph_after(text: str, spans, pos: int) -> int | None:
-    """Number of the first numbered paragraph after ``pos``: from the paragraph splitter, or the
-    first line after ``pos`` that opens with a number (a number glued to its text, '12.The')."""
+    """Number of the first numbered paragraph after ``pos``: the paragraph splitter's, unless a
+    line opening with a number comes first that the splitter did not take (a number glued to
+    its text, '12.The')."""
     n = paragraphs.first_paragraph_after(spans, pos)
-    nxt = _NUMBERED_GLUED.search(text, pos)
-    if nxt and (n is None or not any(sp.start <= nxt.start() + 8 and sp.paragraph.number == n for sp in spans)):
-        m = int(nxt.group(1))
-        if n is None or nxt.start() < next(sp.start for sp in spans if sp.paragraph.number == n):
-            return m
+    start = next((sp.start for sp in spans if sp.start >= pos), None)
+    glued = _NUMBERED_GLUED.search(text, pos)
+    if glued and (start is None or glued.start(1) < start - 2):
+        return int(glued.group(1))
     return n
 
 
