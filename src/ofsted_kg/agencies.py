@@ -52,6 +52,7 @@ _SHORT_LINE = 50       # a line shorter than this (a heading, a title) does not 
 _WORD = re.compile(r"\S+")
 _GLUED = re.compile(r"[\w'&-]")
 _GLUED_AFTER = re.compile(r"[\w-]")
+_PARA_MARK = re.compile("\x00")
 _ABBR_DEF = re.compile(r"\s*\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
 _FORWARD_WORD = re.compile(r"[ \t]*\n?[ \t]*([A-Z][A-Za-z'-]*|and|&|of)(?![\w'-])")
 
@@ -633,16 +634,13 @@ def _paragraphs_naming(paragraphs, spellings: Spellings) -> dict[int, list[int]]
     """id(cluster) -> sorted numbers of the paragraphs that name it (one search over all of them)."""
     if not paragraphs or not spellings.of:
         return {}
-    starts, parts, at = [], [], 0
-    for p in paragraphs:
-        body = flat(p.text)
-        starts.append(at)
-        parts.append(body)
-        at += len(body) + 1
-    joined = "\n".join(parts)
+    # all paragraphs as one text with whitespace folded (names wrap over lines), each opened by a
+    # '\x00' mark so that a hit's paragraph is found by bisection
+    joined = " ".join(" \x00 ".join(p.text for p in paragraphs).split())
+    starts = [m.start() for m in _PARA_MARK.finditer(joined)]
     found: dict[int, set[int]] = defaultdict(set)
     for i, _, c in spellings.find_all(joined):
-        found[id(c)].add(paragraphs[bisect.bisect_right(starts, i) - 1].number)
+        found[id(c)].add(paragraphs[bisect.bisect_right(starts, i)].number)  # marks before i = its index
     return {k: sorted(v) for k, v in found.items()}
 
 
