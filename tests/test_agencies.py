@@ -254,6 +254,14 @@ def test_every_type_used_is_in_the_type_list():
     assert {h.type for h in t.heads} | {n["type"] for n in t.named} <= set(t.types)
 
 
+def test_a_head_pattern_that_does_not_open_with_a_word_is_refused():
+    # the fast trigger scan needs every pattern to open with a literal word
+    data = json.loads(agencies.TERMS_FILE.read_text())
+    data["heads"].append({"type": "other", "pattern": "(?:Big )?Agency", "key_drop": []})
+    with pytest.raises(ValueError, match="must start with a word"):
+        agencies.Terms(data)
+
+
 def test_unknown_type_in_the_term_list_is_refused(tmp_path):
     data = json.loads(agencies.TERMS_FILE.read_text())
     data["named"].append({"name": "Somebody", "type": "no-such-type", "match": []})

@@ -155,7 +155,7 @@ class Terms:
         for part in parts:
             body = re.sub(r"^\(\?P<\w+>(?:\(\?:)?", "", part)
             for alt in _top_level_alternatives(body):
-                m = re.match(r"(?:\(\?:)*([A-Za-z0-9]+)([?*{])?", alt)
+                m = re.match(r"([A-Za-z0-9]+)([?*{])?", alt)
                 if not m or (m.group(2) and len(m.group(1)) < 2):
                     raise ValueError(f"agency_terms.json: pattern alternative {alt!r} must start with a word")
                 word = m.group(1)[:-1] if m.group(2) else m.group(1)
