@@ -325,3 +325,28 @@ def test_title_block_label_variants():
     assert (report.authority.name, report.authority.official_name) == ("Testham", "London Borough of Testham")
     assert (report.inspection.start_date, report.inspection.end_date, report.inspection.published_date,
             report.inspection.lead_inspector) == ("2010-03-01", "2010-03-12", "2010-04-30", "Ann Lee")
+
+
+def test_regression_running_line_naming_the_looked_after_part_does_not_start_it():
+    """A wrapped body line starting 'services for looked after children ...' was taken for the
+    part heading, and the safeguarding recommendations after it came out as looked-after."""
+    from ofsted_kg.parse import parse_text
+
+    text = ("Inspection of safeguarding and looked after children services\n\nExampleshire\n\n"
+            "Inspection dates: 1 - 12 March 2010\n\nSafeguarding services\n\nOverall effectiveness\n\n"
+            "Grade 2 (good)\n\n1. The overall effectiveness of safeguarding is good. The council's\n"
+            "services for looked after children and those in need work well together.\n\n"
+            "Capacity for improvement\n\nGrade 2 (good)\n\n2. Capacity for improvement is good.\n\n"
+            "Areas for improvement\n\n3. In order to improve, the council should take the following action.\n\n"
+            "Within three months:\n\n- review the threshold document.\n\n"
+            "Services for looked after children\n\nOverall effectiveness\n\nGrade 3 (adequate)\n\n"
+            "4. The overall effectiveness of services for looked after children is adequate.\n\n"
+            "Capacity for improvement\n\nGrade 3 (adequate)\n\n5. Capacity for improvement is adequate.\n\n"
+            "Areas for improvement\n\n6. In order to improve, the council should take the following action.\n\n"
+            "Immediately:\n\n- ensure that every child has a care plan.\n")
+    report = parse_text(text, "x.txt")
+    assert [(r.section, r.timescale, r.paragraph) for r in report.recommendations] == [
+        ("safeguarding", "within-3-months", 3), ("looked-after", "immediately", 6)]
+    assert {j.area: j.paragraph for j in report.judgements} == {
+        "slac.safeguarding.overall-effectiveness": 1, "slac.safeguarding.capacity-for-improvement": 2,
+        "slac.looked-after.overall-effectiveness": 4, "slac.looked-after.capacity-for-improvement": 5}

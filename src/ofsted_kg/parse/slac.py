@@ -170,6 +170,9 @@ class PartTracker:
         self.seen.add(code)
         return self.parts[self.k]
 
+    def current(self) -> str:
+        return self.parts[self.k]
+
 
 _RECORD = re.compile(r"^\s*record\s+of\s+main\s+findings\s*:?\s*$", re.I | re.M)
 
@@ -212,6 +215,25 @@ def record_table(text: str, areas, parts: tuple[str, ...]) -> tuple[list[Found],
     return out, starts[-1].start()
 
 
+def body_start(layout: paragraphs.Layout) -> int:
+    """Offset where the body begins: the headings (and grade lines) right above the first
+    numbered paragraph, so that the contents list before them is left out."""
+    if not layout.spans:
+        return 0
+    lines = layout.lines
+    i = next(k for k, ln in enumerate(lines) if ln.end >= layout.spans[0].start)
+    begin = lines[i].start
+    for j in range(i - 1, -1, -1):
+        ln = lines[j]
+        if ln.furniture or not ln.text.strip():
+            continue
+        if j in layout.headings or paragraphs.is_grade_line(ln.text):
+            begin = ln.start
+            continue
+        break
+    return begin
+
+
 def body_grades(layout: paragraphs.Layout, areas, parts: tuple[str, ...], stop: int | None) -> list[Found]:
     """Area headings in the body with the grade stated with them: 'Heading' + 'Grade 2 (good)'
     on a line below, or both on one line ('Quality of provision Grade 2 (good)'). An area
@@ -221,7 +243,7 @@ def body_grades(layout: paragraphs.Layout, areas, parts: tuple[str, ...], stop: 
     tracker = PartTracker(parts)
     out: list[Found] = []
     lines = layout.lines
-    begin = layout.spans[0].start if layout.spans else 0
+    begin = body_start(layout)
     visible = [i for i, ln in enumerate(lines) if not ln.furniture and ln.text.strip() and ln.start >= begin]
     for k, i in enumerate(visible):
         ln = lines[i]
@@ -232,7 +254,8 @@ def body_grades(layout: paragraphs.Layout, areas, parts: tuple[str, ...], stop: 
         if not tail:
             hit = area_of(layout.headings[i], areas) if i in layout.headings else None
             if hit and not any(paragraphs.grade_tail(lines[j].text) for j in visible[k + 1:k + 4]):
-                out.append(Found(tracker.part_for(*hit), hit[1], None, "heading", ln.end, layout.headings[i]))
+                # (an ungraded heading does not move the part: contents lists repeat area names)
+                out.append(Found(tracker.current(), hit[1], None, "heading", ln.end, layout.headings[i]))
             continue
         grade = common.grade_code(tail.group()) or common.find_grade(tail.group())
         label = t[:tail.start()].strip(" *:-|")
@@ -419,7 +442,7 @@ def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int 
 
 # --------------------------------------------------------------------------- the layout
 
-_PART2 = re.compile(r"^\s*services\s+for\s+(?:looked\s+after\s+children|children\s+looked\s+after)\b.*$", re.I | re.M)
+_PART2 = re.compile(r"services\s+for\s+(?:looked\s+after\s+children|children\s+looked\s+after)\b", re.I)
 
 
 def parse(text: str, report) -> None:
@@ -433,12 +456,15 @@ def parse(text: str, report) -> None:
 
     # where the looked after part begins: its heading after the first numbered paragraph,
     # else the first looked after area graded in the body
-    first_par = layout.spans[0].start if layout.spans else 0
-    part2 = next((m.start() for m in _PART2.finditer(text) if m.start() > first_par
-                  and (table_at is None or m.start() < table_at)), None)
+    # (after the first graded safeguarding heading, when there is one: a contents list names the part too)
+    sg_graded = [f.offset for f in body if f.part == "safeguarding" and f.grade]
+    first_par = min(sg_graded) if sg_graded else body_start(layout)
+    part2 = next((layout.lines[i].start for i in sorted(layout.headings)
+                  if layout.lines[i].start > first_par and (table_at is None or layout.lines[i].start < table_at)
+                  and _PART2.match(layout.headings[i])), None)
     la_body = [f.offset for f in body if f.part == "looked-after"]
-    if part2 is None and la_body:
-        part2 = min(la_body)
+    if la_body:
+        part2 = min(la_body) if part2 is None else min(part2, min(la_body))
     if part2 is None:
         report.warnings.append("could not find where the looked after children part begins")
 
