@@ -399,3 +399,16 @@ def test_seeds_agencies_against_gold():
         got = {next((a.name for a in canon[rep] if _norm(rec["name"]) in
                      {_norm(a.name)} | {_norm(x) for x in a.aliases}), None) for rep in rec["reports"]}
         assert len(got) == 1 and None not in got, f"{rec['name']}: {got}"
+
+
+def test_regression_local_authority_and_police_is_not_one_agency():
+    """'the LSCB, Local Authority and X Police' once gave an agency 'Authority and X Police'."""
+    from ofsted_kg.parse import parse_text
+
+    r = parse_text("Inspection of Examplebury local authority children's services\n"
+                   "Inspection dates: 3 to 14 March 2025\n"
+                   "1. In response, the ESCB, Local Authority and Examplebury Police have reviewed the plan.\n",
+                   "invented.txt")
+    names = [a.name for a in r.agencies]
+    assert "Examplebury Police" in names
+    assert not any(n.startswith("Authority") for n in names)
