@@ -91,7 +91,7 @@ def short(term, base: str | None = None) -> str:
 def run_shapes(data: rdflib.Graph, shapes: str, label: str, base: str | None = None) -> Result:
     from pyshacl import validate as shacl
 
-    conforms, results, _ = shacl(data, shacl_graph=shapes_graph(shapes), inference="none", advanced=True,
+    conforms, results, _ = shacl(data, shacl_graph=shapes_graph(shapes), inference="none",
                                  allow_warnings=True, abort_on_first=False, inplace=True)
     violations, warns = [], []
     for r in results.subjects(SH.resultSeverity, None):
