@@ -87,3 +87,21 @@ def test_violations_are_readable_lines_without_full_iris():
     assert not result.conforms
     assert "#inspection: grade grade:adequate is not used by framework fw:sif (judgement #j1)" in result.violations
     assert "https://" not in result.text().replace("https://w3id.org/ofsted-kg/id/report/other.txt", "")
+
+
+def test_cached_sparql_translation_keeps_each_focus_node_apart():
+    """Regression: validate.py caches rdflib's translation of SHACL-SPARQL queries; the cached query
+    must still be evaluated per focus node ($this), so only the inspection that breaks a rule is named."""
+    from ofsted_kg.validate import run_shapes
+
+    g = rdflib.Graph()
+    g.parse(FIXTURES / "AreaFrameworkShape" / "pass.ttl", format="turtle")
+    g.parse(data="""@prefix okg: <https://w3id.org/ofsted-kg/ontology#> .
+        <urn:x:other> a okg:Inspection ; okg:framework <https://w3id.org/ofsted-kg/concept/framework/sif> ;
+          okg:inspectedAuthority <https://w3id.org/ofsted-kg/id/authority/hampshire> ; okg:hasJudgement <urn:x:j> .
+        <urn:x:j> a okg:Judgement ; okg:area <https://w3id.org/ofsted-kg/concept/area/ilacs.help-and-protection> ;
+          okg:grade <https://w3id.org/ofsted-kg/concept/grade/good> .""", format="turtle")
+    for _ in range(2):  # the second run uses the cached translation
+        result = run_shapes(g, "report", "x")
+        assert result.violations == ["urn:x:other: judgement area area:ilacs.help-and-protection is not an area of "
+                                     "framework fw:sif (value urn:x:j)"]
