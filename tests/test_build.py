@@ -252,3 +252,15 @@ def test_corpus_follows_hampshire_from_2011_slac_through_later_frameworks(corpus
     assert {("2014", "sif"), ("2019", "ilacs"), ("2024", "ilacs")} <= set(years_fw)
     overall = follow(store, "Hampshire", "overall-effectiveness")
     assert {fw for _, fw, _, _ in overall} >= {"slac", "sif", "ilacs"}
+
+
+def test_a_report_that_cannot_be_mapped_is_rejected_and_the_others_go_in(tmp_path, capsys):
+    d = json.loads(Path(GOOD[0]).read_text())
+    d["agencies"][0]["mentions"] = "many"
+    bad = tmp_path / "broken.json"
+    bad.write_text(json.dumps(d))
+    s = tmp_path / "store"
+    assert main(["build", str(bad), GOOD[1], "--store", str(s), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}: could not be mapped to RDF (ValueError:" in err and "Traceback" not in err
+    assert list(report_graph_texts(s)) == [report_iri(json.loads(Path(GOOD[1]).read_text())["source"])]

@@ -109,14 +109,22 @@ def process_file(path: str, validate: bool = True) -> Work:
     except RecursionError:
         w.error = "text too deeply nested to parse"
         return w
+    except Exception as e:  # noqa: BLE001 - a parser bug on one file must not stop the others
+        w.error = f"the parser failed on this file ({type(e).__name__}: {e}); please report it"
+        return w
     t2 = time.perf_counter()
-    mapped = map_report(report)
-    w.ntriples = mapped.ntriples()
-    w.triples = len(mapped.triples)
-    w.warnings = mapped.warnings
-    t3 = time.perf_counter()
-    if validate:
-        w.validation = validate_triples(mapped.triples, name, base=mapped.iri)
+    try:
+        mapped = map_report(report)
+        w.ntriples = mapped.ntriples()
+        w.triples = len(mapped.triples)
+        w.warnings = mapped.warnings
+        t3 = time.perf_counter()
+        if validate:
+            w.validation = validate_triples(mapped.triples, name, base=mapped.iri)
+    except Exception as e:  # noqa: BLE001 - e.g. a value that is no valid IRI part
+        w.error = f"could not be mapped to RDF ({type(e).__name__}: {e})"
+        w.ntriples = None
+        return w
     t4 = time.perf_counter()
     w.timings = {"read": t1 - t0, "parse": t2 - t1, "map": t3 - t2, "validate": t4 - t3}
     return w
