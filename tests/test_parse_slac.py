@@ -303,8 +303,8 @@ def test_regression_short_unbulleted_item_naming_its_addressee_is_no_heading():
     from ofsted_kg.parse import parse_text
 
     text = ("Inspection of safeguarding and looked after children services\n\nExampleshire\n\n"
-            "Inspection dates: 1 - 12 March 2010\n\nAreas for improvement\n\n12. In order to improve the services "
-            "the local authority and its partners should take the following action.\n\nWithin three months:\n\n"
+            "Inspection dates: 1 - 12 March 2010\n\nAreas for improvement\n\n12. To make services better "
+            "the council and its partners are asked to act as follows.\n\nWithin three months:\n\n"
             "- the council to review its plans.\n\n PSCB to review thresholds\n\n"
             "Safeguarding outcomes for children and young people\n\nChildren and young people are safe and feel safe"
             "\n\nGrade 2 (good)\n\n13. The contribution of the partnership is good.\n")
@@ -337,12 +337,12 @@ def test_regression_running_line_naming_the_looked_after_part_does_not_start_it(
             "Grade 2 (good)\n\n1. The overall effectiveness of safeguarding is good. The council's\n"
             "services for looked after children and those in need work well together.\n\n"
             "Capacity for improvement\n\nGrade 2 (good)\n\n2. Capacity for improvement is good.\n\n"
-            "Areas for improvement\n\n3. In order to improve, the council should take the following action.\n\n"
+            "Areas for improvement\n\n3. To make services better, the council is asked to act as follows.\n\n"
             "Within three months:\n\n- review the threshold document.\n\n"
             "Services for looked after children\n\nOverall effectiveness\n\nGrade 3 (adequate)\n\n"
             "4. The overall effectiveness of services for looked after children is adequate.\n\n"
             "Capacity for improvement\n\nGrade 3 (adequate)\n\n5. Capacity for improvement is adequate.\n\n"
-            "Areas for improvement\n\n6. In order to improve, the council should take the following action.\n\n"
+            "Areas for improvement\n\n6. To make services better, the council is asked to act as follows.\n\n"
             "Immediately:\n\n- ensure that every child has a care plan.\n")
     report = parse_text(text, "x.txt")
     assert [(r.section, r.timescale, r.paragraph) for r in report.recommendations] == [

@@ -4,7 +4,7 @@ Every framework numbers its body paragraphs, and those numbers are the provenanc
 steps cite. The text we get is noisy in known ways, and the splitter is written for them:
 
 * bulleted numbers (``- 12. Text``) from markdown extractions;
-* a number that slipped into the middle of its first line (``Good 9. cross-party ...``): the
+* a number that slipped into the middle of its first line (``... is good. Staff 14. know the families ...``): the
   paragraph starts at the beginning of that line;
 * a mistyped number (``66.`` where 56 belongs) or a number lost altogether: the numbers that
   form the longest plausible increasing run are kept (dynamic programming over all
@@ -209,7 +209,7 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
                     if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[,;]$", tail):
                         break
                     if tail.endswith((".", ":")):
-                        # a heading written as a sentence ('... protection are good.'): only
+                        # a heading written as a sentence ('... are good.'): only
                         # right under another heading and with a numbered paragraph next
                         prev = lines[visible[k - 1]].text if k > 0 else ""
                         if (k == 0 or blank(k - 1) or visible[k - 1] in out or is_grade_line(prev)) \

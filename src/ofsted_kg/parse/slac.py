@@ -402,7 +402,7 @@ def recommendations(text: str, layout: paragraphs.Layout, section_at, stop: int 
             if i in layout.headings and not _ITEM_BULLET.match(ln.text) and not (in_list and _ADDRESSED.match(t)):
                 break
             if paragraphs._START.match(ln.text) and not in_list:
-                # the lead-in paragraph ('21. In order to improve ...')
+                # the numbered lead-in paragraph of the list
                 i += 1
                 blank_before = False
                 continue
