@@ -119,6 +119,16 @@ def test_evidence_is_the_sentence_that_names_the_agency(G):
                       "sentence": "Solent NHS Trust to set up a single point of contact for school nurses."}]
 
 
+def test_every_attribute_is_a_plain_value_and_lists_are_json(G):
+    items = [*(d for _, d in G.nodes(data=True)), *(d for _, _, d in G.edges(data=True))]
+    for d in items:
+        for k, v in d.items():
+            assert isinstance(v, (str, int, float)) and v is not None, (k, v)
+            if k in N.LIST_ATTRIBUTES:
+                assert isinstance(N.decode(v), list), (k, v)
+    assert {k for d in items for k in d} >= set(N.LIST_ATTRIBUTES)
+
+
 def test_naming_sentence():
     text = "First part. Then - a list item naming Hampshire Constabulary - and more. Last."
     assert N.naming_sentence(text, ["Hampshire Constabulary"]) == "a list item naming Hampshire Constabulary"

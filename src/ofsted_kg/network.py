@@ -43,7 +43,8 @@ from .iris import CONCEPT
 QUERIES = ("network-reports", "network-headline-grades", "network-authorities", "network-agencies",
            "network-mentions", "network-addressees")
 EDGE_KINDS = ("authority-agency", "agency-agency", "addressee")
-LIST_ATTRIBUTES = ("years", "frameworks", "alt_labels", "evidence", "reports_files")
+LIST_ATTRIBUTES = ("years", "frameworks", "alt_labels", "evidence")
+"""Attributes holding JSON text (lists, records): read them with :func:`decode`."""
 FORMATS = ("html", "graphml", "gexf", "json", "png")
 DEFAULT_MAX_NODES = 400
 """Above this many nodes the network is pruned by raising --min-reports (see :func:`prune`)."""
@@ -326,12 +327,21 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None) -> 
                          latest_framework=li.framework)
         G.add_node(a, **attrs)
 
+    # indexes: agency -> inspections naming it; (inspection, agency) -> paragraphs naming it
+    naming: dict[str, list[tuple]] = defaultdict(list)
+    for key, gs in named.items():
+        for g in gs:
+            naming[g].append(key)
+    paras_of: dict[tuple, list[int]] = defaultdict(list)
+    for (key, n), gs in para_agencies.items():
+        for g in gs:
+            paras_of[(key, g)].append(n)
+
     # agency nodes
     for g in sorted(agencies):
-        auths = {k[0] for k, gs in named.items() if g in gs}
         attrs = {"type": "agency", "label": ag_label(g), "iri": g, "agency_type": ag_type(g),
-                 "reports": agency_reports[g], "authorities": len(auths),
-                 "years": _json(sorted({kept[k].year for k, gs in named.items() if g in gs and kept[k].year})),
+                 "reports": agency_reports[g], "authorities": len({k[0] for k in naming[g]}),
+                 "years": _json(sorted({kept[k].year for k in naming[g] if kept[k].year})),
                  "alt_labels": _json(sorted(ag_info.get(g, {}).get("alt", set()) - {ag_label(g)}))}
         if ag_info.get(g, {}).get("of"):
             attrs["agency_of"] = ag_info[g]["of"]
@@ -348,7 +358,7 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None) -> 
         for g in sorted(named[key] & agencies):
             e = edges.setdefault((i.authority, g), {"reports": [], "evidence": []})
             e["reports"].append(i)
-            paras = sorted(n for (k, n), gs in para_agencies.items() if k == key and g in gs)
+            paras = sorted(paras_of.get((key, g), ()))
             if paras:
                 for n in paras:
                     e["evidence"].append(record(i, paragraph=n,
