@@ -25,7 +25,8 @@ from datetime import date
 
 from ..model import Recommendation
 from . import common, pages, paragraphs
-from .sif import BULLET, GRADE, OVERALL_IN_WORDS, add_grade, dates_line, first_paragraph_after, settle, spilled_grades
+from .sif import (BULLET, GRADE, OVERALL_IN_WORDS, add_grade, dates_line, first_paragraph_after, line_matches,
+                  phrase, settle, spilled_grades)
 
 _AREAS = [
     ("ilacs.impact-of-leaders", r"The impact of leaders on social work practice with children and families"),
@@ -52,8 +53,7 @@ _ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"\b",
 _LABEL = [(area, re.compile(r"(?<![\w])" + _ws(label) + (r"(?!\s+and\s+care\s+leavers)" if area.endswith(
     "children-in-care") else "") + r"\b", re.I)) for area, label in _AREAS]
 # body heading: at a line start, 'label: grade' or 'label is grade'
-_HEAD = {area: re.compile(r"^[\s\f]*(?:#+\s*)?" + _ws(label) + r"(?:\s+(?:is|are))?\s*:?\s*" + GRADE + r"\b",
-                          re.I | re.M)
+_HEAD = {area: phrase(_ws(label) + r"(?:\s+(?:is|are))?\s*:?\s*" + GRADE + r"\b")
          for area, label in _AREAS if area != "ilacs.overall-effectiveness"}
 
 _TITLE = re.compile(r"^\s*Inspection\s+of\s+(?:(.{1,120}?)\s+)?(?:local\s+authority\s+children's\s+services|"
@@ -94,7 +94,7 @@ def parse(text: str, report) -> None:
         if area in grades:
             add_grade(found, area, grades[area], "summary-table")
     for area, rx in _HEAD.items():
-        for m in rx.finditer(body, table_end):
+        for m in line_matches(rx, body, table_end, marks=" \t\f#"):
             if _longer_label(area, body, m):
                 continue
             add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "heading",
@@ -103,7 +103,7 @@ def parse(text: str, report) -> None:
     # April 2026 revision (which has no overall judgement)
     end = report.inspection.end_date
     if not (end and end >= NO_OVERALL_FROM):
-        for m in OVERALL_IN_WORDS.finditer(common.flatten(body[table_end:])):
+        for m in OVERALL_IN_WORDS.finditer(body, table_end):
             add_grade(found, "ilacs.overall-effectiveness", common.grade_code(" ".join(m.group(1).split())),
                       "sentence")
     settle(found, _ORDER, report)

@@ -27,12 +27,21 @@ def _key(line: str) -> str:
     return _DIGITS.sub("#", " ".join(line.split()))
 
 
+def _edge(lines: list[str], top: bool) -> list[str]:
+    """The first (or last) few non-blank lines of a page."""
+    out = []
+    for ln in (lines if top else reversed(lines)):
+        if ln.strip():
+            out.append(ln)
+            if len(out) == _EDGE:
+                break
+    return out
+
+
 def _running_keys(pages: list[list[str]], top: bool) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in pages:
-        body = [ln for ln in lines if ln.strip()]
-        edge = body[:_EDGE] if top else body[-_EDGE:]
-        counts.update({_key(ln) for ln in edge})
+        counts.update({_key(ln) for ln in _edge(lines, top)})
     need = max(3, int(0.4 * len(pages)))
     return {k for k, n in counts.items() if n >= need and k}
 
@@ -63,6 +72,9 @@ def _strip_footnotes(pages: list[list[str]], keep: list[list[int]], edits: dict)
     take their markers out of the text (``edits[(page, line)] = new text``)."""
     expected = 1
     for p, idx in enumerate(keep):
+        tail = idx[-25:]
+        if not any((m := _FOOTNOTE_START.match(pages[p][i])) and int(m.group(1)) == expected for i in tail):
+            continue  # no line near the foot of the page starts the next footnote
         lines = [edits.get((p, i), pages[p][i]) for i in idx]
         first = None
         j = max(0, len(lines) - 25)
