@@ -7,8 +7,12 @@ The method is a weighted term list kept as data users can read and change:
 * ``data/themes/terms.csv`` holds the terms, one ``code,weight,pattern`` row each.
 
 A recommendation's text is scanned once, left to right, word start by word start; at each one only
-the terms beginning with its first letters are tried (each compiled once), the longest match wins
-the words and they are not reused, so the work is linear in the text's length. Each matched term adds its weight to its codes; terms in the "aim" of the item (after the
+the terms beginning with its first letters are tried, the longest match wins the words and they are
+not reused, so the work is linear in the text's length. The terms sharing their first letters are
+compiled together, into one regular expression of optional look-aheads (one capture per term, so one
+call tells where each term matches), and only when a text first needs them: at most one expression
+per pair of first letters (about 120 for the shipped list) instead of one per term
+(bench/themes_bench.py times it). Each matched term adds its weight to its codes; terms in the "aim" of the item (after the
 first purpose connective such as "so that" or "to ensure" that follows the first matched term) count
 ``tail_factor`` times as much. Codes with at least ``min_score`` and ``keep_ratio`` x the best score
 are kept, best first (ties: the code with the heavier term, then the earlier one); an item matching
@@ -137,16 +141,15 @@ class ThemeSet:
         self.fallback = settings.get("fallback", "casework")
         if self.fallback not in self._rank:
             raise ThemeDataError(f"fallback code {self.fallback!r} is not a theme of the scheme")
-        # each distinct pattern compiled once, indexed by the first one or two letters it needs
+        # distinct patterns grouped by the first one or two letters they need ('' for those starting
+        # with '*'); each group is compiled into one expression when a text first needs it
         self._by_pattern: dict[str, list[Term]] = {}
         for t in terms:
             self._by_pattern.setdefault(t.pattern, []).append(t)
-        self._index: dict[str, list[tuple[str, re.Pattern]]] = {}
-        self._anywhere: list[tuple[str, re.Pattern]] = []  # patterns starting with "*"
+        self._index: dict[str, list[str]] = {}
         for p in sorted(self._by_pattern):
-            entry = (p, re.compile(compile_pattern(p), re.I))
-            key = _index_key(p)
-            (self._index.setdefault(key, []) if key else self._anywhere).append(entry)
+            self._index.setdefault(_index_key(p), []).append(p)
+        self._compiled: dict[str, tuple[re.Pattern, list[str]]] = {}
         drop = [d for d in settings.get("drop", []) if d.strip()]
         try:
             self._drop = re.compile("|".join(f"(?:{d})" for d in drop), re.I) if drop else None
@@ -159,6 +162,19 @@ class ThemeSet:
         self._connectives = (re.compile("|".join(compile_pattern(c) for c in sorted(conn, key=len, reverse=True)), re.I)
                              if conn else None)
 
+    def _group(self, key: str) -> tuple[re.Pattern, list[str]] | None:
+        """The patterns indexed under ``key`` as one expression: ``(?:(?=(term)))?`` per term, so a
+        match at a position holds in capture ``k`` where term ``k`` matches there (as ``re.match``
+        would: look-aheads are atomic) and -1 where it does not."""
+        g = self._compiled.get(key)
+        if g is None:
+            pats = self._index.get(key)
+            if not pats:
+                return None
+            rx = re.compile("".join(f"(?:(?=({compile_pattern(p)})))?" for p in pats), re.I)
+            g = self._compiled[key] = (rx, pats)
+        return g
+
     def _matches(self, text: str) -> list[tuple[int, int, str, dict[str, tuple[float, str]]]]:
         """Left to right over word starts: the longest term wins the words; every term matching
         exactly those words counts (each code once, with its heaviest term)."""
@@ -169,16 +185,21 @@ class ThemeSet:
             if pos < taken:
                 continue
             low = text[pos:pos + 2].lower()
-            cands = self._index.get(low, []) + self._index.get(low[:1], []) + self._anywhere
             best_end, best = -1, []
-            for p, rx in cands:
-                m = rx.match(text, pos)
-                if m is None:
+            for key in {low: None, low[:1]: None, "": None}:  # the two-letter, one-letter and '*' groups
+                g = self._group(key) if key in self._index else None
+                if g is None:
                     continue
-                if m.end() > best_end:
-                    best_end, best = m.end(), [p]
-                elif m.end() == best_end:
-                    best.append(p)
+                rx, pats = g
+                regs = rx.match(text, pos).regs
+                for k, p in enumerate(pats, 1):
+                    end = regs[k][1]
+                    if end < 0:
+                        continue
+                    if end > best_end:
+                        best_end, best = end, [p]
+                    elif end == best_end:
+                        best.append(p)
             if best_end < 0:
                 continue
             taken = best_end
@@ -288,8 +309,8 @@ def load(folder: str | Path | None = None) -> ThemeSet:
         except ValueError:
             raise ThemeDataError(f"{csv_path}:{n}: weight {weight!r} is not a number") from None
         try:
-            re.compile(compile_pattern(pattern))
-        except (ValueError, re.error) as e:
+            compile_pattern(pattern)  # every character is escaped but for the term syntax: no re.compile needed
+        except ValueError as e:
             raise ThemeDataError(f"{csv_path}:{n}: bad pattern {pattern!r}: {e}") from None
         terms.append(Term(code, w, pattern, n))
     return ThemeSet(themes, terms, conf.get("settings", {}))
