@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import describe  # noqa: E402  (bench/machine.py)
 TARGET = 1.5
 
 PDFIUM_ONLY = """
@@ -73,22 +74,6 @@ def extract_all(files: list[Path]) -> tuple[float, float]:
     for f in files:
         extract_file(f)
     return time.perf_counter() - t, time.process_time() - c
-
-
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    from importlib.metadata import version
-
-    ver = version("pypdfium2")
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical CPUs, "
-            f"Python {platform.python_version()}, pypdfium2 {ver}")
 
 
 def main() -> int:
@@ -136,7 +121,7 @@ def main() -> int:
 Command: `python bench/extract_bench.py {args.pdf_dir} --rounds {args.rounds}`
 
 - Date: {now}
-- Machine: {machine()}
+- Machine: {describe('pypdfium2')}
 - Load average (1 min) at start: {load:.2f} (the machine is shared; best of {args.rounds} alternating rounds)
 - Files: {n} PDFs in `{args.pdf_dir}` (non-PDF files left out of both sides)
 
