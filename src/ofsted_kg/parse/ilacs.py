@@ -25,7 +25,7 @@ from datetime import date
 
 from ..model import Recommendation
 from . import common, pages, paragraphs
-from .sif import (BULLET, GRADE, OVERALL_IN_WORDS, add_grade, dates_line, first_paragraph_after, line_matches,
+from .sif import (BULLET, GRADE, OVERALL_IN_WORDS, _ws, add_grade, dates_line, first_paragraph_after, line_matches,
                   phrase, settle, spilled_grades)
 
 _AREAS = [
@@ -44,10 +44,6 @@ _ORDER = ["ilacs.impact-of-leaders", "ilacs.help-and-protection", "ilacs.childre
 NO_OVERALL_FROM = "2026-04-01"  # inspections from April 2026 have no overall effectiveness judgement
 
 
-def _ws(phrase: str) -> str:
-    return r"\s+".join(phrase.split())
-
-
 # table row: label then grade, maybe with cell separators ('|') between
 _ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"\b", re.I) for area, label in _AREAS}
 _LABEL = [(area, re.compile(r"(?<![\w])" + _ws(label) + (r"(?!\s+and\s+care\s+leavers)" if area.endswith(
@@ -59,6 +55,8 @@ _HEAD = {area: phrase(_ws(label) + r"(?:\s+(?:is|are))?\s*:?\s*" + GRADE + r"\b"
 _TITLE = re.compile(r"^\s*Inspection\s+of\s+(?:(.{1,120}?)\s+)?(?:local\s+authority\s+children's\s+services|"
                     r"children's\s+social\s+care\s+services)", re.I | re.M | re.S)
 _TABLE_START = re.compile(r"^\s*\|?\s*Judgement\s*\|?\s*Grade\b", re.I | re.M)
+
+
 def parse(text: str, report) -> None:
     body = pages.strip_furniture(text, keep_breaks=True)
     _meta(body, report)
@@ -81,7 +79,7 @@ def parse(text: str, report) -> None:
     rows = {}
     for area, rx in _ROW.items():
         m = rx.search(region)
-        if m and not _longer_label(area, region, m):
+        if m:
             rows[area] = m
             table_end = max(table_end, start + m.end())
     grades = {area: common.grade_code(" ".join(m.group(1).split())) for area, m in rows.items()}
@@ -95,8 +93,6 @@ def parse(text: str, report) -> None:
             add_grade(found, area, grades[area], "summary-table")
     for area, rx in _HEAD.items():
         for m in line_matches(rx, body, table_end, marks=" \t\f#"):
-            if _longer_label(area, body, m):
-                continue
             add_grade(found, area, common.grade_code(" ".join(m.group(1).split())), "heading",
                       first_paragraph_after(body, spans, m.end()))
     # 'Children's services in X are outstanding.': overall effectiveness in words, up to the
@@ -109,7 +105,7 @@ def parse(text: str, report) -> None:
     settle(found, _ORDER, report)
     if not report.judgements:
         report.warnings.append("no graded judgements found")
-    report.recommendations.extend(recommendations(body, spans))
+    report.recommendations.extend(recommendations(body))
 
 
 def _table_stop(region: str) -> int:
@@ -120,12 +116,6 @@ def _table_stop(region: str) -> int:
             return pos
         pos += len(ln) + 1
     return len(region)
-
-
-def _longer_label(area: str, s: str, m: re.Match[str]) -> bool:
-    """'children in care' must not match the start of 'children in care and care leavers'."""
-    return area == "ilacs.children-in-care" and bool(re.match(r"\s+and\s+care\s+leavers", s[m.start() + len(
-        re.match(_ws(r"\s*The experiences and progress of children in care"), s[m.start():], re.I).group(0)):]))
 
 
 def _meta(body: str, report) -> None:
@@ -167,7 +157,7 @@ def _type_from_dates(start: str | None, end: str | None) -> str | None:
 _WNTI = re.compile(r"^\s*(?:#+\s*)?What needs to improve(?:\s+in\s+this\s+local\s+authority)?\s*\??[:.]?\s*\d?\s*$", re.I | re.M)
 _LIST_END = re.compile(r"^\s*(?:The experiences and progress|The impact of leaders|Overall effectiveness|"
                        r"(?:[-*]\s+)?\d{1,3}\.\s)", re.I)
-def recommendations(body: str, spans) -> list[Recommendation]:
+def recommendations(body: str) -> list[Recommendation]:
     """Items of every 'What needs to improve' list; a bullet of another glyph than the list's
     own (e.g. '-' under '◼') is a sub-item, joined into its item."""
     out: list[Recommendation] = []

@@ -145,14 +145,13 @@ _NUMBERED = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25fc]\s+)?(\d{1,3})\.(?!\d)\s*(
 BULLET = re.compile(r"^\s*(?:[-*\u2022\u25aa\u25fc\u25a0\u25cf\u2023\u2043]|[\ue000-\uf8ff])\s*(?=\S)(.*)$")
 
 
-def title_block(text: str) -> tuple[str, str]:
-    """(page 1, rest) of a report; page 1 ends at the first form feed or summary heading."""
+def page_one(text: str) -> str:
+    """Page 1 of a report (the summary box): up to the first form feed, or in text without page
+    breaks up to the first heading that follows the box."""
     if "\f" in text[:8000]:
-        first, rest = text.split("\f", 1)
-        return first, rest
+        return text.split("\f", 1)[0]
     m = _PAGE1_END.search(text, 200)
-    cut = m.start() if m else min(len(text), 3000)
-    return text[:cut], text[cut:]
+    return text[:m.start() if m else min(len(text), 3000)]
 
 
 def _page1_table(page1: str) -> str:
@@ -271,7 +270,7 @@ _TITLE = re.compile(r"^\s*(?:Re-inspection|Inspection) of services for children|
 
 
 def parse(text: str, report) -> None:
-    page1, _ = title_block(text)
+    page1 = page_one(text)
     body = pages.strip_furniture(text, keep_breaks=True)
     body_start = body.find("\f") if "\f" in body else len(page1)
     fill_meta(body, report, _TITLE)
