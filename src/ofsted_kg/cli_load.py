@@ -8,16 +8,9 @@ from .cli import EXIT_OK, EXIT_STORE, UsageError
 
 
 def _default_store() -> Path:
-    try:
-        from . import store as store_mod
-    except ModuleNotFoundError as e:
-        if e.name != "ofsted_kg.store":
-            raise
-        store_mod = None
-    fn = getattr(store_mod, "default_location", None)
-    if fn is None:
-        raise UsageError("no store given: use --store DIR")
-    return Path(fn())
+    from .store import default_location
+
+    return default_location()
 
 
 def _cmd_load(args) -> int:
@@ -118,7 +111,8 @@ def register(sub) -> None:
                     "triples of each graph are counted on the server and any difference is reported.",
         epilog=LOAD_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     lp.add_argument("source", nargs="?", metavar="SOURCE",
-                    help="a store directory or an N-Quads (.nq) / TriG (.trig) file (default: the build's store)")
+                    help="a store directory or an N-Quads (.nq) / TriG (.trig) file (default: $OFSTED_KG_STORE, "
+                         "else ./ofsted-kg-store)")
     lp.add_argument("--store", metavar="DIR", help="the store directory to load from")
     lp.add_argument("--endpoint", required=True, metavar="URL", help="SPARQL query endpoint (used to check counts)")
     lp.add_argument("--graph-store", metavar="URL", help="SPARQL Graph Store Protocol endpoint (preferred)")
@@ -146,7 +140,7 @@ def register(sub) -> None:
                     "form the default graph), a page to write and run queries at /. Read-only (updates answered "
                     "HTTP 403) unless --writable. Binds 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C. "
                     "Exit 4 when the store or the port cannot be used.")
-    sp.add_argument("--store", metavar="DIR", help="the store directory (default: the build's store)")
+    sp.add_argument("--store", metavar="DIR", help="the store directory (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)")
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     sp.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")

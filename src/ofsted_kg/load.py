@@ -69,10 +69,12 @@ def open_source(path: str | Path) -> Source:
     if p.is_dir():
         if not (p / "CURRENT").exists():
             raise LoadError(f"{p}: not a store directory (no Oxigraph/RocksDB files in it)")
+        from .store import StoreError, open_store
+
         try:
-            store = ox.Store.read_only(str(p))
-        except OSError as e:
-            raise LoadError(f"{p}: the store cannot be opened: {_one_line(e)}") from None
+            store = open_store(p, create=False, read_only=True)
+        except StoreError as e:
+            raise LoadError(_one_line(e)) from None
     elif p.is_file():
         fmt = ox.RdfFormat.from_extension(p.suffix.lstrip(".").lower()) if p.suffix else None
         if fmt is None or not fmt.supports_datasets:
