@@ -169,7 +169,7 @@ def test_latest_table(tables):
             torbay["overall_effectiveness_label"]) == ("Torbay", "80572", "880", "South West", "Inadequate")
 
 
-def test_latest_names_the_other_copy_of_a_twice_stored_inspection(tmp_path):
+def test_latest_names_the_other_copy_of_a_twice_stored_inspection():
     st = ox.Store()
     S.load_static(st)
     from ofsted_kg.rdf_map import map_report

@@ -120,7 +120,7 @@ def test_theme_frequency_per_year(store):
     assert bag(run(store, "theme-frequency-by-year", {"in_framework": "ilacs"}).rows) == bag(ilacs)
 
 
-def test_theme_frequency_by_year_shares_use_only_the_asked_framework(tmp_path):
+def test_theme_frequency_by_year_shares_use_only_the_asked_framework():
     # a SIF and an ILACS inspection in one year: with in_framework=ilacs the share is of ILACS's recommendations
     from ofsted_kg import store as S
     from ofsted_kg.model import Authority, Inspection, Recommendation, Report
