@@ -247,3 +247,18 @@ def test_fixture_as_real_pdf(case: Path, tmp_path: Path):
     for key in OWNED[1:]:
         assert got[key] == want[key], key
     assert [{k: r[k] for k in REC_FIELDS} for r in got["recommendations"]] == want["recommendations"]
+
+
+@pytest.mark.parametrize("body", [
+    "What needs to improve\nThe proportion of children offered a return home\ninterview.\n"
+    "The board's rigour (in holding partners).\nThe experiences and progress of children who need help and "
+    "protection: good\n1. Text.",
+    "What needs to improve\n\nThe proportion of children offered a return home interview.\n\n"
+    "The board's rigour (in holding partners).\n\nThe experiences and progress of children who need help and "
+    "protection is good\n",
+], ids=["pdf-lines", "paragraphs"])
+def test_ilacs_list_whose_bullets_were_lost(body):
+    assert [r.text for r in ilacs.recommendations(body)] == [
+        "The proportion of children offered a return home interview.",
+        "The board's rigour (in holding partners).",
+    ]

@@ -185,7 +185,10 @@ def recommendations(body: str) -> list[Recommendation]:
                     items[-1].append("\x00" + b.group(1))
                 blank = False
                 continue
-            if blank or not items:
+            if not items and glyph is None:
+                items = _unbulleted(body[m.end():])
+                break
+            if blank:
                 break  # prose after the list
             items[-1].append(" " + s)
         for parts in items:
@@ -193,6 +196,28 @@ def recommendations(body: str) -> list[Recommendation]:
             if txt:
                 out.append(Recommendation(text=txt, timescale=None, section=None))
     return out
+
+
+def _unbulleted(rest: str) -> list[list[str]]:
+    """Items of a list whose bullets the extraction lost: one per paragraph, or, in text
+    without blank lines, one per sentence-ending line followed by a capital."""
+    items: list[list[str]] = []
+    new = True
+    for ln in rest.split("\n")[:60]:
+        s = ln.strip().strip("\f").strip()
+        if not s:
+            new = True
+            continue
+        if _LIST_END.match(s) or (s.isdigit() and not items):
+            if _LIST_END.match(s):
+                break
+            continue
+        if new or (items and re.search(r"[.)]$", items[-1][-1]) and s[:1].isupper()):
+            items.append([s])
+        else:
+            items[-1].append(" " + s)
+        new = False
+    return items
 
 
 def _join(parts: list[str]) -> str:
