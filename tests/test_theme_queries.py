@@ -194,3 +194,19 @@ def test_theme_queries_see_the_ranked_assignments(store):
     SELECT ?c ?t WHERE { GRAPH ?r { ?c okg:primaryTheme ?t } }"""
     primary = {r["c"].value: r["t"].value.rsplit("/", 1)[1] for r in store.query(q, use_default_graph_as_union=True)}
     assert sorted(primary.values()) == sorted(rec.themes[0] for rep in reports() for rec in rep.recommendations)
+
+
+@pytest.mark.parametrize("name,params", [
+    ("theme-frequency", {"in_framework": "sif"}), ("theme-frequency-by-grade", {"in_framework": "ilacs"}),
+    ("theme-frequency-by-year", {"in_framework": "ilacs"}), ("theme-agency-types", {"agency_type": "health"}),
+    ("theme-agency-types", {"agency_type": "police"}),
+    ("theme-asked-again", {"authority": "Rutland", "theme": "casework"}),
+    ("theme-asked-again", {"authority": 'x"} } UNION { ?s ?p ?o', "theme": ""}),
+])
+def test_endpoint_form_gives_the_same_rows(store, name, params):
+    """On an endpoint the parameters go in as a VALUES block: the same rows as bound on the store."""
+    q = Q.get_query(name)
+    b = Q.bind_params(q, params)
+    a = Q.run_sparql(q.text, b, store=store)
+    v = Q.run_sparql(Q.with_values(q.text, b), store=store, hide=b)
+    assert a.columns == v.columns and bag(a.rows) == bag(v.rows)
