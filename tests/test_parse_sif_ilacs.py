@@ -262,3 +262,17 @@ def test_ilacs_list_whose_bullets_were_lost(body):
         "The proportion of children offered a return home interview.",
         "The board's rigour (in holding partners).",
     ]
+
+
+def test_sif_summary_table_with_markdown_cell_separators():
+    text = (FIXTURES / "sif-reinspection" / "input.txt").read_text().replace("\f", "\n")
+    rows = ["| 1. Children who need help and protection | Requires improvement |",
+            "| 2. Children looked after and achieving permanence | Requires improvement |",
+            "| 2.1 Adoption performance | Good |", "| 2.2 Experiences and progress of care leavers | Requires "
+            "improvement |", "| 3. Leadership, management and governance | Good |"]
+    head, rest = text.split("1. Children who need help and protection", 1)
+    text = head + "\n".join(rows) + "\n" + rest[rest.index("Executive summary"):]
+    want = json.loads((FIXTURES / "sif-reinspection" / "expected.json").read_text())
+    got = extract_file_text(text)
+    assert [(j.area, j.grade) for j in got.judgements] == [(j["area"], j["grade"]) for j in want["judgements"]]
+    assert {j.evidence for j in got.judgements[1:]} == {"summary-table"} and not got.warnings

@@ -57,10 +57,11 @@ _TABLE = [
     ("sif.care-leavers", _ws(r"Experiences? and progress of care leavers")),
     ("sif.leadership-management-and-governance", _ws(r"Leadership, management and governance")),
 ]
-_TABLE_RX = [(area, re.compile(r"^\s*\d(?:\.\d)?\.?\s+" + label + r"\s*:?\s+" + GRADE + r"\b", FLAGS))
+# (a markdown extraction keeps the cell separators: '| 2.1 Adoption performance | Good |')
+_TABLE_RX = [(area, re.compile(r"^[\s|]*\d(?:\.\d)?\.?\s+" + label + r"[\s|:]*\s" + GRADE + r"\b", FLAGS))
              for area, label in _TABLE]
 
-_TABLE_LABEL_RX = [(area, re.compile(r"^\s*\d(?:\.\d)?\.?\s+" + label + r"\b", FLAGS)) for area, label in _TABLE]
+_TABLE_LABEL_RX = [(area, re.compile(r"^[\s|]*\d(?:\.\d)?\.?\s+" + label + r"\b", FLAGS)) for area, label in _TABLE]
 _GRADE_LINE = re.compile(r"^[\s|]*" + GRADE + r"[\s|.]*$", re.I | re.M)
 
 
