@@ -44,8 +44,8 @@ _ORDER = ["ilacs.impact-of-leaders", "ilacs.help-and-protection", "ilacs.childre
 NO_OVERALL_FROM = "2026-04-01"  # inspections from April 2026 have no overall effectiveness judgement
 
 
-# table row: label then grade, maybe with cell separators ('|') between
-_ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"\b", re.I) for area, label in _AREAS}
+# table row: label then grade, maybe with cell separators ('|') between (or a page number glued on)
+_ROW = {area: re.compile(r"(?<![\w])" + _ws(label) + r"[\s|:]+" + GRADE + r"(?![A-Za-z])", re.I) for area, label in _AREAS}
 _LABEL = [(area, re.compile(r"(?<![\w])" + _ws(label) + (r"(?!\s+and\s+care\s+leavers)" if area.endswith(
     "children-in-care") else "") + r"\b", re.I)) for area, label in _AREAS]
 # body heading: at a line start, 'label: grade' or 'label is grade'

@@ -58,7 +58,7 @@ _TABLE = [
     ("sif.leadership-management-and-governance", _ws(r"Leadership, management and governance")),
 ]
 # (a markdown extraction keeps the cell separators: '| 2.1 Adoption performance | Good |')
-_TABLE_RX = [(area, re.compile(r"^[\s|]*\d(?:\.\d)?\.?\s+" + label + r"[\s|:]*\s" + GRADE + r"\b", FLAGS))
+_TABLE_RX = [(area, re.compile(r"^[\s|]*\d(?:\.\d)?\.?\s+" + label + r"[\s|:]*\s" + GRADE + r"(?![A-Za-z])", FLAGS))
              for area, label in _TABLE]
 
 _TABLE_LABEL_RX = [(area, re.compile(r"^[\s|]*\d(?:\.\d)?\.?\s+" + label + r"\b", FLAGS)) for area, label in _TABLE]
