@@ -8,7 +8,15 @@ markers stick to the word they annotate (``board1``, ``What needs to improve?1``
 they split sentences and numbered paragraphs and pass for paragraph numbers or grades.
 
 :func:`strip_furniture` removes all three and joins the pages, so that a paragraph broken by a
-page break reads on. Text without form feeds (text and markdown sources) is returned unchanged.
+page break reads on; :func:`furniture_lines` gives the offsets of the lines it drops, for a
+caller that keeps the text as it is (the paragraph splitter). Text without form feeds (text
+and markdown sources) is returned unchanged.
+
+A line is running furniture when, digits masked, it stands among the first (or last) three
+lines of at least 40% of the pages (three pages at least); a bare number at a page's top or
+foot is its page number. A footnote is the block at a page's foot that starts with the next
+footnote number (they count up through the report) without a full stop, and only when that
+number appears earlier as a marker glued to a word; the marker is removed with it.
 """
 from __future__ import annotations
 
