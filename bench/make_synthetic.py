@@ -94,7 +94,8 @@ def make_report(i: int, rng: random.Random, las: list[tuple[str, str]]) -> Repor
                   for a in areas]
     official = f"{name} {'County ' if la_type == 'County' else ''}Council"
     kinds = [("Constabulary", "police"), ("NHS Foundation Trust", "nhs-trust"), ("Clinical Commissioning Group", "clinical-commissioning-group"),
-             ("Safeguarding Children Board", "safeguarding-board"), ("Youth Offending Service", "local-authority"),
+             ("Safeguarding Children Board", "safeguarding-board"), ("Safeguarding Children Partnership", "safeguarding-partnership"),
+             ("Integrated Care Board", "integrated-care-board"), ("Youth Offending Service", "local-authority"),
              ("Family Action Trust", "voluntary"), ("Probation Trust", "probation"), ("Primary Care Trust", "primary-care-trust")]
     agencies = []
     for suffix, typ in rng.sample(kinds, rng.randint(2, len(kinds))):

@@ -40,8 +40,8 @@ MAPPING_VERSION = "2"
 
 AGENCY_TYPES = ("police", "nhs-trust", "primary-care-trust", "clinical-commissioning-group", "safeguarding-board",
                 "childrens-trust", "local-authority", "voluntary", "probation", "inspectorate", "government",
-                "education", "other")
-PER_AREA_TYPES = ("safeguarding-board", "childrens-trust", "local-authority")
+                "education", "other", "safeguarding-partnership", "integrated-care-board")
+PER_AREA_TYPES = ("safeguarding-board", "safeguarding-partnership", "childrens-trust", "local-authority")
 """Agency types that every area has one of: unless the name says whose, the agency is minted per authority."""
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
