@@ -279,6 +279,10 @@ def test_cli_errors(disk_store, tmp_path, capsys):
     assert "--authority 'Narnia'" in capsys.readouterr().err
     assert main(["network", "--store", str(disk_store), "--out", str(tmp_path), "--format", "svg"]) == 64
     assert "unknown format 'svg'" in capsys.readouterr().err
+    assert main(["network", "--store", str(disk_store), "--out", str(tmp_path), "--max-nodes", "-1"]) == 64
+    (tmp_path / "a-file").write_text("x")
+    assert main(["network", "--store", str(disk_store), "--out", str(tmp_path / "a-file"), "--format", "json"]) == 4
+    assert "cannot write to" in capsys.readouterr().err
     from servers import free_port
 
     assert main(["network", "--endpoint", f"http://127.0.0.1:{free_port()}/query", "--out", str(tmp_path)]) == 4

@@ -22,6 +22,9 @@ def _cmd_network(args) -> int:
     from . import network as N
 
     formats = _formats(args.format)
+    for opt, value in (("--min-reports", args.min_reports), ("--max-nodes", args.max_nodes)):
+        if value is not None and value < 0:
+            raise UsageError(f"{opt} {value}: must be 0 or more")
     filters = N.Filters(authorities=args.authority or [], framework=args.framework,
                         min_reports=args.min_reports or 1, grade=args.grade, agency_types=args.agency_type or [])
     try:
@@ -40,7 +43,7 @@ def _cmd_network(args) -> int:
         print(f"ofsted-kg: {e}", file=sys.stderr)
         return EXIT_STORE
     try:
-        G = N.build_graph(rows, filters)
+        G = N.build_graph(rows, filters, with_analysis=False)  # analysed once, after pruning
     except N.NetworkError as e:
         raise UsageError(str(e)) from None
     G, pruned = N.prune(G, args.max_nodes, filters.min_reports)

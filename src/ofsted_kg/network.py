@@ -34,6 +34,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -48,6 +49,10 @@ LIST_ATTRIBUTES = ("years", "frameworks", "alt_labels", "evidence")
 FORMATS = ("html", "graphml", "gexf", "json", "png")
 DEFAULT_MAX_NODES = 400
 """Above this many nodes the network is pruned by raising --min-reports (see :func:`prune`)."""
+BETWEENNESS_EXACT_UP_TO = 1000
+BETWEENNESS_SAMPLES = 200
+"""Betweenness is exact up to BETWEENNESS_EXACT_UP_TO nodes; above, estimated from this many sampled
+source nodes (fixed seed: same graph, same numbers)."""
 EVIDENCE_PER_EDGE = 12
 """At most this many evidence records are kept on one edge (the latest first)."""
 GRADE_RANKS = {"outstanding": 1, "good": 2, "adequate": 3, "requires-improvement": 3, "inadequate": 4}
@@ -126,20 +131,36 @@ def _clip(s: str, at: int, limit: int) -> str:
     return ("\u2026" if start else "") + out + ("\u2026" if start + limit < len(s) else "")
 
 
+def _find_name(low: str, name: str) -> int:
+    """Where lower-cased ``name`` stands in lower-cased ``low`` as whole words, else -1."""
+    at = low.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not low[at - 1].isalpha()) and (end == len(low) or not low[end].isalpha()):
+            return at
+        at = low.find(name, at + 1)
+    return -1
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> list[str]:
+    return _SENTENCE_END.split(text)
+
+
 def naming_sentence(text: str | None, names: list[str], limit: int = 400) -> str:
     """The first sentence (or list item) of ``text`` that names one of ``names``, clipped around the
     name to ``limit`` characters; the paragraph's start when no name is found (an abbreviation, say)."""
     if not text:
         return ""
     text = " ".join(text.split())
-    pats = [re.compile(r"(?<![A-Za-z])" + re.escape(n) + r"(?![A-Za-z])", re.I)
-            for n in sorted({n for n in names if n}, key=len, reverse=True)]
-    for s in _SENTENCE_END.split(text):
-        for p in pats:
-            m = p.search(s)
-            if m:
+    wanted = sorted({n.lower() for n in names if n}, key=lambda n: (-len(n), n))
+    for s in _sentences(text):
+        low = s.lower()
+        for n in wanted:
+            at = _find_name(low, n)
+            if at >= 0:
                 lead = len(s) - len(s.lstrip(" -\u2022\u2013"))
-                return _clip(s[lead:].rstrip(), m.start() - lead, limit)
+                return _clip(s[lead:].rstrip(), at - lead, limit)
     return _clip(text, 0, limit)
 
 
@@ -166,8 +187,10 @@ def _matches_authority(wanted: str, iri: str, labels: set[str]) -> bool:
     return w == iri.lower() or w == _slug(iri) or w in {x.lower() for x in labels}
 
 
-def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None) -> nx.MultiGraph:
-    """The agency network from the rows of the network queries (see the module docstring)."""
+def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, with_analysis: bool = True) -> nx.MultiGraph:
+    """The agency network from the rows of the network queries (see the module docstring).
+    ``with_analysis=False`` leaves out degree, betweenness and communities (:func:`analyse` adds them:
+    the CLI analyses the network once, after pruning)."""
     f = filters or Filters()
 
     # authorities
@@ -400,7 +423,8 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None) -> 
                    years=_json(sorted({i.year for i, _, _ in recs if i.year})),
                    evidence=_json(_cap(ev)), id=f"addressee|{a}|{g}")
 
-    analyse(G)
+    if with_analysis:
+        analyse(G)
     return G
 
 
@@ -424,7 +448,12 @@ def simple_graph(G: nx.MultiGraph) -> nx.Graph:
 def analyse(G: nx.MultiGraph) -> None:
     """Degree, weighted degree, betweenness and community as node attributes (deterministic)."""
     H = simple_graph(G)
-    bc = nx.betweenness_centrality(H, normalized=True) if len(H) > 2 else {n: 0.0 for n in H}
+    if len(H) <= 2:
+        bc = {n: 0.0 for n in H}
+    elif len(H) <= BETWEENNESS_EXACT_UP_TO:
+        bc = nx.betweenness_centrality(H, normalized=True)
+    else:  # estimated from a fixed sample of sources: same graph, same numbers
+        bc = nx.betweenness_centrality(H, k=BETWEENNESS_SAMPLES, normalized=True, seed=7)
     comms = nx.community.louvain_communities(H, weight="weight", seed=7) if H.number_of_edges() else [{n} for n in H]
     comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
     community = {n: k for k, c in enumerate(comms) for n in c}
@@ -437,9 +466,12 @@ def analyse(G: nx.MultiGraph) -> None:
 
 def prune(G: nx.MultiGraph, max_nodes: int, min_reports: int = 1) -> tuple[nx.MultiGraph, PruneInfo | None]:
     """Above ``max_nodes`` nodes, keep only agencies named in at least N reports, raising N from
-    ``min_reports`` until the network fits (authorities always stay). ``max_nodes`` 0: no limit."""
+    ``min_reports`` until the network fits (authorities always stay). ``max_nodes`` 0: no limit.
+    The network returned is analysed (:func:`analyse`), whether pruned or not."""
     n0 = G.number_of_nodes()
     if not max_nodes or n0 <= max_nodes:
+        if any("betweenness" not in d for _, d in G.nodes(data=True)):
+            analyse(G)
         return G, None
     n = max(1, min_reports)
     H = G
