@@ -139,6 +139,8 @@ def test_report_judgements_have_provenance(parsed, name):
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
     if r.framework == "ilacs":
         assert got["help-and-protection"] == 1
+    # every numbered paragraph found, once, in order (page furniture and glued numbers dealt with)
+    assert [p.number for p in r.paragraphs] == list(range(1, len(r.paragraphs) + 1))
     for rec in r.recommendations:
         assert rec.text and not rec.text[0].isdigit() and "  " not in rec.text
         assert rec.section in (("local-authority", "lscb") if r.framework == "sif" else (None,))

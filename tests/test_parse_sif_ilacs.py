@@ -276,3 +276,10 @@ def test_sif_summary_table_with_markdown_cell_separators():
     got = extract_file_text(text)
     assert [(j.area, j.grade) for j in got.judgements] == [(j["area"], j["grade"]) for j in want["judgements"]]
     assert {j.evidence for j in got.judgements[1:]} == {"summary-table"} and not got.warnings
+
+
+def test_paragraph_number_glued_to_its_text_gets_its_space():
+    # regression: '12.Disabled children ...' (no space in the PDF) hid paragraphs 10 and up
+    text = "11. Text.\n12.Disabled children are seen.\n13.\u2018Quoted\u2019 start.\nIt is 3.5 times higher.\n"
+    assert pages.unglue_paragraph_numbers(text) == (
+        "11. Text.\n12. Disabled children are seen.\n13. \u2018Quoted\u2019 start.\nIt is 3.5 times higher.\n")

@@ -58,7 +58,7 @@ _TABLE_START = re.compile(r"^\s*\|?\s*Judgement\s*\|?\s*Grade\b", re.I | re.M)
 
 
 def parse(text: str, report) -> None:
-    body = pages.strip_furniture(text, keep_breaks=True)
+    body = pages.unglue_paragraph_numbers(pages.strip_furniture(text, keep_breaks=True))
     _meta(body, report)
     spans = paragraphs.split(body, furniture=False)  # furniture already stripped
     report.paragraphs = [sp.paragraph for sp in spans]

@@ -169,3 +169,12 @@ def strip_furniture(text: str, keep_breaks: bool = False) -> str:
     pages, keep, edits = _plan(text)
     joined = ["\n".join(edits.get((p, i), pages[p][i]) for i in idx) for p, idx in enumerate(keep)]
     return ("\n\f" if keep_breaks else "\n").join(joined)
+
+
+_GLUED_NUMBER = re.compile(r"^([ \t\f]*\d{1,3}\.)(?=[A-Z\u2018\u201c'\"(])", re.M)
+
+
+def unglue_paragraph_numbers(text: str) -> str:
+    """'12.Disabled children ...' -> '12. Disabled children ...': some PDFs lose the space
+    after a paragraph number (pypdfium2 then gives them glued), which hides the paragraph."""
+    return _GLUED_NUMBER.sub(r"\1 ", text)

@@ -272,7 +272,7 @@ _TITLE = re.compile(r"^\s*(?:Re-inspection|Inspection) of services for children|
 
 def parse(text: str, report) -> None:
     page1 = page_one(text)
-    body = pages.strip_furniture(text, keep_breaks=True)
+    body = pages.unglue_paragraph_numbers(pages.strip_furniture(text, keep_breaks=True))
     body_start = body.find("\f") if "\f" in body else len(page1)
     fill_meta(body, report, _TITLE)
     spans = paragraphs.split(body, furniture=False)  # furniture already stripped
