@@ -15,7 +15,6 @@ Results go to a markdown file with the machine and the date.
 from __future__ import annotations
 
 import argparse
-import platform
 import shutil
 import statistics
 import sys
@@ -36,22 +35,12 @@ from ofsted_kg.store import load_static, open_store, replace_graph  # noqa: E402
 
 
 def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import os
 
-    import pyshacl
-    import rdflib
+    from machine import describe
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} cores, load average {load:.1f} at start; Python {platform.python_version()}, "
-            f"pyoxigraph {ox.__version__}, pyshacl {pyshacl.__version__}, rdflib {rdflib.__version__}; {platform.platform()}")
+    return describe("pyoxigraph", "pyshacl", "rdflib") + f"; load average {load:.1f} at start"
 
 
 def baseline_text(files: list[Path]) -> float:
