@@ -275,6 +275,43 @@ def test_tables_from_a_real_oxigraph_endpoint_match_the_store(store_dir, exporte
             map(lambda r: tuple(r.items()), b[1])), name
 
 
+def _cells(rows):
+    """Rows as a multiset, a '; '-list cell as a set (stores may order GROUP_CONCAT differently)."""
+    return Counter(tuple(sorted((k, frozenset(v.split("; ")) if "; " in v else v) for k, v in r.items()))
+                   for r in rows)
+
+
+@pytest.mark.server
+def test_tables_and_theme_questions_from_a_real_virtuoso_match_the_store(store_dir, exported, tmp_path):
+    """Virtuoso 7 compiles SPARQL to SQL: the queries avoid what it gets wrong (variables of the same
+    name in sibling sub-selects, EXISTS as a value, integer division, YEAR() of an unbound date)."""
+    from ofsted_kg import query as Q
+    from servers import VirtuosoServer
+
+    with VirtuosoServer(tmp_path / "virtuoso") as srv:
+        p = subprocess.run([sys.executable, "-m", "ofsted_kg.cli", "load", "--store", str(store_dir), "--endpoint",
+                            srv.query_url, "--graph-store", srv.store_url], capture_output=True, text=True,
+                           env=srv.env(), timeout=300)
+        assert p.returncode == 0, p.stderr
+        assert main(["export", "--tables", str(tmp_path / "t"), "--endpoint", srv.query_url, "--quiet"]) == 0
+        for name in TABLE_FILES:
+            a, b = read_csv(tmp_path / "t" / name), read_csv(exported[0] / name)
+            assert a[0] == b[0] and _cells(a[1]) == _cells(b[1]), name
+        st = ox.Store.read_only(str(store_dir))
+        try:
+            for name in ("theme-frequency", "theme-frequency-by-grade", "theme-agency-types", "theme-asked-again",
+                         "theme-frequency-by-year"):
+                remote, local = Q.run(name, endpoint=srv.query_url), Q.run(name, store=st)
+                if name == "theme-frequency-by-year":
+                    # Virtuoso drops the group of inspections without a start date (the empty year)
+                    local.rows = [r for r in local.rows if r["year"]]
+                assert remote.columns == local.columns and Counter(map(lambda r: tuple(r.items()), remote.rows)) == \
+                    Counter(map(lambda r: tuple(r.items()), local.rows)), name
+        finally:
+            del st
+            gc.collect()
+
+
 # ------------------------------------------------------------------------------------- ../shared corpus
 
 @pytest.fixture(scope="module")
