@@ -3,7 +3,7 @@
 Text from :mod:`ofsted_kg.read` separates PDF pages with form feeds (``\\f``). Inspection
 reports print a page number on every page (pypdfium2 puts it on the first or last line of the
 page), newer reports a running header (the report title and the inspection dates with the page
-number), and footnotes at the foot of a page (``1 Ofsted produces this report ...``) whose
+number), and footnotes at the foot of a page (``1 The ...``, its number without a full stop) whose
 markers stick to the word they annotate (``board1``, ``What needs to improve?1``). Left in,
 they split sentences and numbered paragraphs and pass for paragraph numbers or grades.
 
