@@ -24,7 +24,7 @@ import re
 from collections import Counter
 
 _DIGITS = re.compile(r"\d+")
-# A footnote starts with its number and no full stop ("1 Ofsted ...", or "2" alone on a line
+# A footnote starts with its number and no full stop ("1 The ...", or "2" alone on a line
 # with the text below); numbered paragraphs have a full stop ("1. Children ...").
 _FOOTNOTE_START = re.compile(r"^\s*(\d{1,2})(?:\s+(\S.*))?$")
 _EDGE = 3  # lines at the top and the bottom of a page that may be running furniture
