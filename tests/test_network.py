@@ -217,6 +217,8 @@ def test_exports_are_deterministic(rows, tmp_path):
 
 
 def test_png(G, tmp_path):
+    G = G.copy()
+    G.nodes[NPOLICE]["agency_type"] = "a-type-added-later"  # unknown types get the fallback colour
     (p,) = N.export(G, tmp_path, ["png"])
     data = p.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000

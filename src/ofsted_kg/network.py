@@ -533,7 +533,8 @@ TYPE_COLOURS = {
     "authority": "#1d3557", "police": "#1f77b4", "nhs-trust": "#2ca02c", "primary-care-trust": "#98df8a",
     "clinical-commissioning-group": "#17becf", "safeguarding-board": "#d62728", "childrens-trust": "#ff7f0e",
     "local-authority": "#8c564b", "voluntary": "#e377c2", "probation": "#9467bd", "inspectorate": "#7f7f7f",
-    "government": "#bcbd22", "education": "#ffbb78", "other": "#c7c7c7",
+    "government": "#bcbd22", "education": "#ffbb78", "safeguarding-partnership": "#ff9896",
+    "integrated-care-board": "#aec7e8", "other": "#c7c7c7",
 }
 """Node colours by type (authorities) or agency type (agencies): shared by the PNG and the page."""
 
@@ -571,9 +572,11 @@ def write_png(G: nx.MultiGraph, path: Path, labels: int = 12) -> None:
         n_auth = sum(1 for n in nodes if G.nodes[n]["type"] == "authority")
         nx.draw_networkx_labels(H, pos, ax=ax, font_size=7,
                                 labels={n: G.nodes[n]["label"] for n in busiest[:n_auth + labels]})
+        order = list(TYPE_COLOURS)
         present = sorted({("authority" if d["type"] == "authority" else d["agency_type"]) for _, d in G.nodes(data=True)},
-                         key=list(TYPE_COLOURS).index)
-        ax.legend(handles=[Line2D([], [], marker="o", ls="", color=TYPE_COLOURS[t], label=t) for t in present],
+                         key=lambda t: (order.index(t) if t in order else len(order), t))
+        ax.legend(handles=[Line2D([], [], marker="o", ls="", color=TYPE_COLOURS.get(t, "#c7c7c7"), label=t)
+                           for t in present],
                   loc="lower left", fontsize=8, frameon=False)
     ax.set_title(f"Agency network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges "
                  "(size = reports, colour = type)", fontsize=10)
