@@ -42,7 +42,7 @@ import networkx as nx
 from .iris import CONCEPT
 
 QUERIES = ("network-reports", "network-headline-grades", "network-authorities", "network-agencies",
-           "network-mentions", "network-addressees")
+           "network-mentions", "network-paragraphs", "network-addressees")
 EDGE_KINDS = ("authority-agency", "agency-agency", "addressee")
 LIST_ATTRIBUTES = ("years", "frameworks", "alt_labels", "evidence")
 """Attributes holding JSON text (lists, records): read them with :func:`decode`."""
@@ -192,6 +192,10 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
     ``with_analysis=False`` leaves out degree, betweenness and communities (:func:`analyse` adds them:
     the CLI analyses the network once, after pruning)."""
     f = filters or Filters()
+    # the queries give rows in no particular order: sort them, so that where two rows could both
+    # supply a value (the text and the PDF of one inspection), the same one always wins
+    rows = {name: sorted(rs, key=lambda r: tuple((k, "" if v is None else str(v)) for k, v in sorted(r.items())))
+            for name, rs in rows.items()}
 
     # authorities
     auth_info: dict[str, dict] = {}
@@ -207,7 +211,7 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
     printed: dict[str, set[str]] = defaultdict(set)
     insp: dict[tuple, _Inspection] = {}
     of_report: dict[str, _Inspection] = {}
-    for r in sorted(rows["network-reports"], key=lambda r: r["report"]):
+    for r in rows["network-reports"]:
         fw = _code(r["framework"])
         date = str(r.get("start_date") or "")
         key = (r["authority"], fw, date) if date else (r["authority"], fw, "report:" + r["report"])
@@ -312,8 +316,10 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
         if r.get("paragraph_number") is not None:
             pk = (i.key, int(r["paragraph_number"]))
             para_agencies[pk].add(g)
-            if r.get("paragraph_text") and pk not in para_text:
-                para_text[pk] = str(r["paragraph_text"])
+    for r in rows["network-paragraphs"]:
+        i = kept_reports.get(r["report"])
+        if i is not None and r.get("paragraph_text"):
+            para_text.setdefault((i.key, int(r["paragraph_number"])), str(r["paragraph_text"]))
     asked: dict[tuple, dict[tuple, str]] = defaultdict(dict)   # (inspection key, agency) -> {position: text}
     for i, g, r in kept_rows("network-addressees"):
         pos = int(r["position"]) if r.get("position") is not None else 0
