@@ -38,7 +38,16 @@ def assert_server_holds(endpoint: str, quads: list, only: set[str] | None = None
             continue
         got = server_graph(endpoint, iri)
         assert len(got) == len(graph), f"{iri}: {len(got)} triples on the server, {len(graph)} in the source"
-        assert isomorphic(got, graph), f"{iri}: the server's triples differ from the source's"
+        assert same_graph(got, graph), f"{iri}: the server's triples differ from the source's"
+
+
+def same_graph(a, b) -> bool:
+    """Equal triples; with blank nodes, equal up to their renaming (isomorphic)."""
+    from rdflib import BNode
+
+    if any(isinstance(t, BNode) for tr in b for t in tr) or any(isinstance(t, BNode) for tr in a for t in tr):
+        return isomorphic(a, b)
+    return set(a) == set(b)
 
 
 def no_traceback(p):
@@ -100,8 +109,9 @@ def test_missing_graph_store_falls_back_to_update(oxigraph_server, tmp_path):
 
 @pytest.mark.parametrize("mode", ["graph-store", "non-atomic", "update"])
 def test_server_stopped_mid_load_then_rerun_converges(tmp_path, mode):
-    old = invented_quads("old", reports=150, paragraphs=40)
-    new = invented_quads("new", reports=150, paragraphs=40)
+    reports = 400 if mode == "non-atomic" else 150  # the bulk mode sends ~20,000 triples per request
+    old = invented_quads("old", reports=reports, paragraphs=40)
+    new = invented_quads("new", reports=reports, paragraphs=40)
     old_store, new_store = write_store(tmp_path / "old", old), write_store(tmp_path / "new", new)
     srv = OxigraphServer(tmp_path / "server")
     srv.start()
@@ -130,7 +140,7 @@ def test_server_stopped_mid_load_then_rerun_converges(tmp_path, mode):
         assert last.startswith("ofsted-kg load: ") and "unreachable" in last and "gave up after 3 attempts" in last
 
         srv.start()  # same directory, same port: the state the interrupted load left behind
-        partial = sum(1 for iri, g in source_graphs(new).items() if isomorphic(server_graph(srv.query_url, iri), g))
+        partial = sum(1 for iri, g in source_graphs(new).items() if same_graph(server_graph(srv.query_url, iri), g))
         assert partial < len(source_graphs(new)), "the load finished before the server was stopped: test proves nothing"
         p = run_load("--store", new_store, "--endpoint", srv.query_url, *how)
         assert p.returncode == 0, p.stderr

@@ -18,6 +18,8 @@ def _cmd_load(args) -> int:
 
     if args.store and args.source:
         raise UsageError("give either --store DIR or a SOURCE, not both")
+    if args.non_atomic and not args.graph_store:
+        raise UsageError("--non-atomic needs --graph-store URL (an Oxigraph server's /store)")
     if args.jobs < 1 or args.batch < 1 or args.retries < 0 or args.timeout <= 0:
         raise UsageError("--jobs and --batch must be >= 1, --retries >= 0, --timeout > 0")
     from .load import check_url
@@ -120,13 +122,15 @@ def register(sub) -> None:
                     "or when the Graph Store endpoint does not exist)")
     lp.add_argument("--auth", choices=["auto", "basic", "digest"], default="auto",
                     help="HTTP authentication scheme for OFSTED_KG_USER/OFSTED_KG_PASSWORD (default: as the server asks)")
-    lp.add_argument("--jobs", type=int, default=2, help="parallel Graph Store requests (default 2)")
+    lp.add_argument("--jobs", type=int, default=4, help="parallel Graph Store requests (default 4)")
     lp.add_argument("--batch", type=int, default=1000,
                     help="at most this many triples per SPARQL Update request (default 1000; halved automatically "
                          "when the server refuses a request, as Virtuoso does with large INSERT DATA)")
     lp.add_argument("--non-atomic", action="store_true",
-                    help="Oxigraph servers only: PUT with ?no_transaction (its bulk loader, several times faster; "
-                         "a graph whose request is cut off stays partial until the next load, the count check reports it)")
+                    help="Oxigraph servers only: drop a batch of graphs with SPARQL Update (--update, else the "
+                         "/update beside /store), then POST their N-Quads with ?no_transaction (its bulk loader): "
+                         "several times faster; a batch cut off part-way stays partial until the next load (the "
+                         "count check names it)")
     lp.add_argument("--timeout", type=float, default=120.0, help="seconds per HTTP request (default 120)")
     lp.add_argument("--retries", type=int, default=5, help="retries per request on connection errors and HTTP 5xx (default 5)")
     lp.add_argument("--backoff", type=float, default=0.5, help="first retry wait in seconds, doubled each time (default 0.5)")
