@@ -298,7 +298,10 @@ def test_same_network_from_a_real_sparql_endpoint(disk_store, tmp_path, G):
 
     with OxigraphServer(disk_store, read_only=True) as server:
         H = N.build_graph(N.run_queries(endpoint=server.query_url))
+        assert main(["network", "--endpoint", server.query_url, "--out", str(tmp_path / "remote"), "--format", "json"]) == 0
+    assert main(["network", "--store", str(disk_store), "--out", str(tmp_path / "local"), "--format", "json"]) == 0
     assert json.dumps(N.node_link(H), sort_keys=True) == json.dumps(N.node_link(G), sort_keys=True)
+    assert (tmp_path / "remote" / "agency-network.json").read_bytes() == (tmp_path / "local" / "agency-network.json").read_bytes()
 
 
 # --- the real reports (../shared) -------------------------------------------------------------------
