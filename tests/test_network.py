@@ -204,6 +204,14 @@ def test_exports_round_trip(G, tmp_path):
     same_graph(G, N.read_graphml(files[0]))
     same_graph(G, N.read_gexf(files[1]), graph_attrs=False)  # GEXF has no graph attributes but its name
     same_graph(G, N.read_json(files[2]))
+    # every edge has its own GraphML/GEXF id (Cytoscape and Gephi key edges by it)
+    import xml.etree.ElementTree as ET
+
+    for f in files[:2]:
+        ids = [e.get("id") for e in ET.parse(f).iter() if e.tag.endswith("}edge")]
+        assert len(ids) == G.number_of_edges() == len(set(ids)), f.name
+    plain = nx.read_graphml(files[0], force_multigraph=True)  # plain networkx: same edges, keyed by id
+    assert sorted(d["kind"] for _, _, d in plain.edges(data=True)) == sorted(k for _, _, k in G.edges(keys=True))
     # types survive where the format has them
     H = N.read_graphml(files[0])
     assert isinstance(H.nodes[SOLENT]["reports"], int) and isinstance(H.nodes[SOLENT]["betweenness"], float)

@@ -398,7 +398,7 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
         ins = e["reports"]
         G.add_edge(a, g, key="authority-agency", kind="authority-agency", weight=len(ins),
                    years=_json(sorted({i.year for i in ins if i.year})),
-                   evidence=_json(_cap(e["evidence"])), id=f"authority-agency|{a}|{g}")
+                   evidence=_json(_cap(e["evidence"])), id=f"e{G.number_of_edges()}")
 
     # agency-agency edges: named in the same paragraph
     pairs: dict[tuple, list] = defaultdict(list)
@@ -412,7 +412,7 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
               for k, n in pks]
         G.add_edge(g1, g2, key="agency-agency", kind="agency-agency", weight=len(pks),
                    years=_json(sorted({kept[k].year for k, _ in pks if kept[k].year})),
-                   evidence=_json(_cap(ev)), id=f"agency-agency|{g1}|{g2}")
+                   evidence=_json(_cap(ev)), id=f"e{G.number_of_edges()}")
 
     # addressee edges
     rec_edges: dict[tuple, list] = defaultdict(list)
@@ -427,7 +427,7 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
               for i, pos, text in recs]
         G.add_edge(a, g, key="addressee", kind="addressee", weight=len(recs),
                    years=_json(sorted({i.year for i, _, _ in recs if i.year})),
-                   evidence=_json(_cap(ev)), id=f"addressee|{a}|{g}")
+                   evidence=_json(_cap(ev)), id=f"e{G.number_of_edges()}")
 
     if with_analysis:
         analyse(G)
@@ -497,7 +497,18 @@ def prune(G: nx.MultiGraph, max_nodes: int, min_reports: int = 1) -> tuple[nx.Mu
 # --- exports ----------------------------------------------------------------------------------
 
 def write_graphml(G: nx.MultiGraph, path: Path) -> None:
-    nx.write_graphml(G, str(path), named_key_ids=True)
+    """GraphML for Cytoscape and yEd: each edge's GraphML id is its unique ``id`` attribute (the
+    networkx key, the edge kind, is kept in ``kind``; :func:`read_graphml` restores it)."""
+    nx.write_graphml(G, str(path), named_key_ids=True, edge_id_from_attribute="id")
+
+
+def _rekey(G: nx.MultiGraph) -> nx.MultiGraph:
+    """The same graph with each edge's kind as its networkx key (as :func:`build_graph` makes it)."""
+    H = nx.MultiGraph()
+    H.graph.update(G.graph)
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from((u, v, d.get("kind"), d) for u, v, d in G.edges(data=True))
+    return H
 
 
 def write_gexf(G: nx.MultiGraph, path: Path) -> None:
@@ -520,15 +531,15 @@ def write_json(G: nx.MultiGraph, path: Path) -> None:
 
 
 def read_graphml(path: Path) -> nx.MultiGraph:
-    return nx.read_graphml(str(path), force_multigraph=True)
+    """A GraphML export back as the network (plain ``networkx.read_graphml(path, force_multigraph=True)``
+    gives the same nodes, edges and attributes, keyed by edge id instead of kind)."""
+    return _rekey(nx.read_graphml(str(path), force_multigraph=True))
 
 
 def read_gexf(path: Path) -> nx.MultiGraph:
     G = nx.read_gexf(str(path))
-    if not G.is_multigraph():
-        G = nx.MultiGraph(G)
     G.graph.pop("mode", None)
-    return G
+    return _rekey(G)
 
 
 def read_json(path: Path) -> nx.MultiGraph:
