@@ -40,7 +40,7 @@ _BULLET = r"(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]\s*)"
 _START = re.compile(r"^\s*" + _BULLET + r"?(\d{1,3})\.(?=\s|$)\s*")
 _MID = re.compile(r"(?<=\S\s)(\d{1,3})\.\s+(?=[A-Za-z(\"'])")
 _BULLET_LINE = re.compile(r"^\s*" + _BULLET)
-_LINE_BREAK = re.compile(r"[\n\f]")
+_FULL_STOP = re.compile(r"\.")
 _END_NUMBER = re.compile(r"(?<=[.!?;)'\"]\s)(\d{1,3})\.\s*$")
 
 # A grade statement standing alone or closing a heading line: 'Grade 2 (good)',
@@ -100,10 +100,11 @@ class Layout:
 
 def _lines(text: str) -> list[Line]:
     out, pos = [], 0
-    for m in _LINE_BREAK.finditer(text):
-        out.append(Line(pos, m.start(), text[pos:m.start()]))
-        pos = m.end()
-    out.append(Line(pos, len(text), text[pos:]))
+    append = out.append
+    for t in text.replace("\f", "\n").split("\n"):  # both breaks are one character
+        end = pos + len(t)
+        append(Line(pos, end, t))
+        pos = end + 1
     return out
 
 
@@ -127,13 +128,22 @@ def is_grade_line(s: str) -> bool:
     return bool(GRADE_TAIL.fullmatch(s.strip())) or bool(re.fullmatch(r"\s*grade\s*[1-4]\s*", s, re.I))
 
 
-@functools.lru_cache(maxsize=8192)
 def heading_text(s: str) -> str | None:
     """The heading a line states (a closing grade removed), or None when it is no heading.
 
     A heading is short, starts with a capital letter or a quote, does not end like a sentence
     or clause and is not a bullet, a numbered paragraph, a table row or a timescale lead-in.
     """
+    # most lines fail on their first character (running text, bullets, numbers): answered
+    # here without the cache and the patterns
+    c = s.lstrip()[:1]
+    if not c or not (c.isupper() or c in "'\""):
+        return None
+    return _heading_text(s)
+
+
+@functools.lru_cache(maxsize=8192)
+def _heading_text(s: str) -> str | None:
     s = s.strip()
     if not s or _BULLET_LINE.match(s) or _START.match(s) or s.startswith("|") or "|" in s.strip("|"):
         return None
@@ -194,7 +204,12 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
         limit = 60 if after_long else 72
         return bool((heading_text(t) and len(t) <= limit) or is_grade_line(t) or _START.match(t))
 
-    for k, i in enumerate(visible):
+    if is_heading is None:  # only lines opening with a capital or a quote can be headings
+        todo = [(k, i) for k, i in enumerate(visible)
+                if (c := lines[i].text.lstrip()[:1]) and (c.isupper() or c in "'\"")]
+    else:
+        todo = list(enumerate(visible))
+    for k, i in todo:
         h = test(lines[i].text)
         if not h:
             continue
@@ -248,17 +263,34 @@ class _Cand:
     eol: bool = False  # a number at the end of the line before the paragraph
 
 
-def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
+def _candidates(lines: list[Line], headings: dict[int, str], text: str | None = None) -> list[_Cand]:
+    """Every number that may open a paragraph, in text order (``text``: the text the lines
+    were cut from, to find the few lines that hold a number with a full stop at all)."""
+    if text is None:
+        rows: list[int] | range = range(len(lines))
+    else:
+        # every kind of candidate is a number with a full stop ('12.'), and such a pair never
+        # spans a line break: only the lines that hold one need the patterns
+        starts = [ln.start for ln in lines]
+        found = set()
+        for m in _FULL_STOP.finditer(text):
+            k = m.start()
+            if k and text[k - 1].isdigit():  # isdigit() takes in every digit \d does
+                found.add(bisect.bisect_right(starts, k) - 1)
+        rows = sorted(found)
     out = []
-    for i, ln in enumerate(lines):
+    n_lines = len(lines)
+    for i in rows:
+        ln = lines[i]
         if ln.furniture or i in headings:
             continue
-        m = _END_NUMBER.search(ln.text)
+        t = ln.text
+        m = _END_NUMBER.search(t)
         end_cand = None
-        if m and int(m.group(1)) >= 1 and i + 1 < len(lines):
+        if m and int(m.group(1)) >= 1 and i + 1 < n_lines:
             # the number ran onto the end of the line before its paragraph ('... well. 12.')
             end_cand = _Cand(i, ln.start + m.start(), int(m.group(1)), W_MID_LINE, lines[i + 1].start, eol=True)
-        m = _START.match(ln.text)
+        m = _START.match(t)
         if m:
             n = int(m.group(1))
             if n >= 1:
@@ -266,42 +298,58 @@ def _candidates(lines: list[Line], headings: dict[int, str]) -> list[_Cand]:
             if end_cand:
                 out.append(end_cand)
             continue
-        prev_j = next((j for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture), None)
-        for m in _MID.finditer(ln.text):
-            n = int(m.group(1))
-            if n < 1:
-                continue
+        mids = [m for m in _MID.finditer(t) if int(m.group(1)) >= 1]
+        if mids:
             # the number slipped into its paragraph's first line: the paragraph starts with the
             # line when the line before closes something (blank, heading, end of sentence)
-            if prev_j is None or not lines[i - 1].text.strip() or _SENTENCE_END.search(lines[prev_j].text) \
-                    or prev_j in headings or is_grade_line(lines[prev_j].text):
-                b = _BULLET_LINE.match(ln.text)
-                pos = ln.start + (b.end() if b else len(ln.text) - len(ln.text.lstrip()))
-                out.append(_Cand(i, pos, n, W_MID_LINE, pos, (ln.start + m.start(), ln.start + m.end())))
-            else:
-                out.append(_Cand(i, ln.start + m.start(), n, W_MID_LINE, ln.start + m.end()))
+            prev_j = next((j for j in range(i - 1, -1, -1) if lines[j].text.strip() and not lines[j].furniture), None)
+            at_line_start = prev_j is None or not lines[i - 1].text.strip() \
+                or bool(_SENTENCE_END.search(lines[prev_j].text)) or prev_j in headings \
+                or is_grade_line(lines[prev_j].text)
+            for m in mids:
+                n = int(m.group(1))
+                if at_line_start:
+                    b = _BULLET_LINE.match(t)
+                    pos = ln.start + (b.end() if b else len(t) - len(t.lstrip()))
+                    out.append(_Cand(i, pos, n, W_MID_LINE, pos, (ln.start + m.start(), ln.start + m.end())))
+                else:
+                    out.append(_Cand(i, ln.start + m.start(), n, W_MID_LINE, ln.start + m.end()))
         if end_cand:
             out.append(end_cand)
     return out
 
 
 def _best_chain(cands: list[_Cand]) -> list[int]:
-    """Indices of the candidates forming the best increasing run of numbers."""
+    """Indices of the candidates forming the best increasing run of numbers.
+
+    For each candidate the predecessors are tried nearest first, and the search stops as soon
+    as no earlier candidate can beat the best found: a predecessor adds at most its score plus
+    this candidate's weight (the gap cost is never negative), so once the highest score among
+    all earlier candidates (``top``) cannot do better, none can. The result is the one the full
+    quadratic search gives (ties go to the nearest predecessor, as before).
+    """
     n = len(cands)
+    if not n:
+        return []
     score = [0.0] * n
     back = [-1] * n
+    top = [0.0] * n  # top[i] = max(score[:i + 1])
+    nums = [c.number for c in cands]
+    rows = [c.line for c in cands]
     for j, c in enumerate(cands):
-        best, arg = c.weight - START_COST * (c.number - 1), -1
+        cn, w, cl, ceol = c.number, c.weight, c.line, c.eol
+        best, arg = w - START_COST * (cn - 1), -1
         for i in range(j - 1, -1, -1):
-            p = cands[i]
-            if p.number >= c.number or (p.line == c.line and not c.eol):
+            if top[i] + w <= best:
+                break
+            pn = nums[i]
+            if pn >= cn or (rows[i] == cl and not ceol):
                 continue
-            s = score[i] + c.weight - min(GAP_COST_MAX, GAP_COST * (c.number - p.number - 1))
+            s = score[i] + w - min(GAP_COST_MAX, GAP_COST * (cn - pn - 1))
             if s > best:
                 best, arg = s, i
         score[j], back[j] = best, arg
-    if not n:
-        return []
+        top[j] = best if j == 0 or best > top[j - 1] else top[j - 1]
     j = max(range(n), key=lambda k: (score[k], -k))
     chain = []
     while j != -1:
@@ -343,7 +391,7 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
     if furniture:
         mark_furniture(text, lines)
     headings = _heading_lines(lines, is_heading)
-    cands = _candidates(lines, headings)
+    cands = _candidates(lines, headings, text)
     chain = [cands[k] for k in _best_chain(cands)]
     kept_lines = {c.line for c in chain}
     starts: list[_Cand] = list(chain)
@@ -387,16 +435,19 @@ def analyse(text: str, *, is_heading: Callable[[str], str | None] | None = None,
             b0 = nxt.pos if nxt and i == nxt.line else ln.end
             if a0 >= b0:
                 continue
-            seg = text[a0:b0]
+            seg = ln.text if a0 == ln.start and b0 == ln.end else text[a0:b0]
             if c.cut and i == c.line:
                 ca, cb = c.cut
                 seg = text[a0:ca] + text[cb:b0]
-            if not seg.strip() or _BULLET_LINE.fullmatch(seg):
-                continue
             seg_flat = " ".join(seg.split())
-            if parts and _BULLET_LINE.match(seg):  # a list item: on its own line, bullet written '- '
+            if not seg_flat:  # a blank line
+                continue
+            bullet = _BULLET_LINE.match(seg)
+            if bullet and bullet.end() == len(seg):  # a bullet alone
+                continue
+            if parts and bullet:  # a list item: on its own line, bullet written '- '
                 parts.append("\n- " + _BULLET_LINE.sub("", seg_flat, count=1))
-            elif parts and _LABEL_LINE.match(seg):
+            elif parts and ":" in seg and _LABEL_LINE.match(seg):
                 parts.append("\n" + seg_flat)
             else:
                 parts.append((" " if parts else "") + seg_flat)
