@@ -60,12 +60,12 @@ def replace_graph(store: ox.Store, graph: str, ntriples: str) -> None:
     update that deletes the triples it no longer has and inserts the new ones (so an unchanged rebuild
     writes nothing, and parsing is limited to the difference: a whole DROP + INSERT DATA cost ~10x more)."""
     g = ox.NamedNode(graph)
-    new = {line for line in ntriples.splitlines() if line.strip()}
     old = {f"{q.subject} {q.predicate} {q.object} ." for q in store.quads_for_pattern(None, None, None, g)}
     if not old:
-        if new:
+        if ntriples.strip():
             store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
         return
+    new = {line for line in ntriples.splitlines() if line.strip()}
     removed, added = old - new, new - old
     if not removed and not added:
         return

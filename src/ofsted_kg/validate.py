@@ -182,9 +182,8 @@ def ox_store(triples=None, ntriples: str | None = None):
     st = ox.Store()
     if ntriples:
         st.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    if triples is not None:
-        dg = ox.DefaultGraph()
-        st.extend([ox.Quad(t.subject, t.predicate, t.object, dg) for t in triples])
+    if triples is not None:  # serialising and loading is ~2x quicker than making Quad objects in Python
+        st.load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
     return st
 
 
