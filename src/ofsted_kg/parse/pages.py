@@ -167,7 +167,16 @@ def strip_furniture(text: str, keep_breaks: bool = False) -> str:
     if "\f" not in text:
         return text
     pages, keep, edits = _plan(text)
-    joined = ["\n".join(edits.get((p, i), pages[p][i]) for i in idx) for p, idx in enumerate(keep)]
+    edited = {p for p, _i in edits}
+    joined = []
+    for p, idx in enumerate(keep):
+        lines = pages[p]
+        if p in edited:
+            joined.append("\n".join([edits.get((p, i), lines[i]) for i in idx]))
+        elif idx and idx[-1] - idx[0] + 1 == len(idx):  # the kept lines are one run (idx rises)
+            joined.append("\n".join(lines[idx[0]:idx[-1] + 1]))
+        else:
+            joined.append("\n".join([lines[i] for i in idx]))
     return ("\n\f" if keep_breaks else "\n").join(joined)
 
 

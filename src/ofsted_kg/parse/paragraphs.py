@@ -66,6 +66,12 @@ _GRADED_HEADING = re.compile(r"(?::|\bare|\bis)\s+(?:outstanding|good|adequate|i
 _TIMESCALE_LEAD = re.compile(r"^(immediately|within|by\b|in the|over the next)", re.I)
 _LABEL_LINE = re.compile(r"^\s*\S+(?:\s+\S+){0,5}:\s*$")  # 'Within three months:'
 _SENTENCE_END = re.compile(r"[.!?:;]['\")]*\s*$")
+_FULL_SENTENCE_END = re.compile(r"[.!?]['\")]*\s*$")
+_GRADE_ALONE = re.compile(r"\s*grade\s*[1-4]\s*", re.I)
+_SENTENCE_INSIDE = re.compile(r"[a-z)'\"]\.\s+\S")  # a full stop inside the line
+_CLAUSE_END = re.compile(r"[.,;]['\")]*$")
+_PAGE_NUMBER_END = re.compile(r"\s\d{1,3}$")
+_CONTENTS_NUMBER = re.compile(r"\s\d{1,3}\s*$")  # 'Service information 3'
 
 W_LINE_START = 3.0  # a number opening its line
 W_MID_LINE = 1.0  # a number found inside a line
@@ -125,7 +131,7 @@ def is_grade_line(s: str) -> bool:
     """'Grade 2 (good)' or 'Outstanding (Grade 1)' standing alone."""
     if "rade" not in s and "RADE" not in s:
         return False
-    return bool(GRADE_TAIL.fullmatch(s.strip())) or bool(re.fullmatch(r"\s*grade\s*[1-4]\s*", s, re.I))
+    return bool(GRADE_TAIL.fullmatch(s.strip())) or bool(_GRADE_ALONE.fullmatch(s))
 
 
 def heading_text(s: str) -> str | None:
@@ -150,15 +156,15 @@ def _heading_text(s: str) -> str | None:
     s = strip_grade_tail(s).strip()
     if not s or not (s[0].isupper() or (s[0] in "'\"" and len(s) > 1 and s[1].isupper())):
         return None
-    if len(s) > 120 or len(s.split()) > 16 or re.search(r"[a-z)'\"]\.\s+\S", s):
+    if len(s) > 120 or len(s.split()) > 16 or _SENTENCE_INSIDE.search(s):
         return None
     if s.endswith(":"):
         if len(s.split()) > 6 or _TIMESCALE_LEAD.match(s):
             return None
         return s[:-1].strip()
-    if re.search(r"[.,;]['\")]*$", s):
+    if _CLAUSE_END.search(s):
         return None
-    if re.search(r"\s\d{1,3}$", s) and not s.endswith("?"):  # contents line with its page number
+    if _PAGE_NUMBER_END.search(s) and not s.endswith("?"):  # contents line with its page number
         return None
     return s
 
@@ -185,7 +191,7 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
         if visible[k] in out or _SENTENCE_END.search(t) or is_grade_line(t):
             return True
         # a contents line ('Service information 3')
-        return bool(re.search(r"\s\d{1,3}\s*$", t)) and bool(heading_text(re.sub(r"\s\d{1,3}\s*$", "", t)))
+        return bool(_CONTENTS_NUMBER.search(t)) and bool(heading_text(_CONTENTS_NUMBER.sub("", t)))
 
     def strongly_opens(k: int) -> bool:  # a numbered paragraph or a grade follows (blank lines skipped)
         while k < len(visible) and blank(k):
@@ -221,7 +227,7 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
                 while kk < len(visible) and kk <= k + 2 and not blank(kk):
                     t = lines[visible[kk]].text.strip()
                     tail = strip_grade_tail(t).strip()
-                    if not tail or not tail[0].islower() or len(tail) > 70 or re.search(r"[,;]$", tail):
+                    if not tail or not tail[0].islower() or len(tail) > 70 or tail.endswith((",", ";")):
                         break
                     if tail.endswith((".", ":")):
                         # a heading written as a sentence ('... are good.'): only
@@ -371,7 +377,7 @@ def _orphan_line(lines: list[Line], i: int, headings: dict[int, str]) -> bool:
     pt = lines[prev].text
     if prev in headings or is_grade_line(pt):
         return True
-    return bool(b) and bool(re.search(r"[.!?]['\")]*\s*$", pt))
+    return bool(b) and bool(_FULL_SENTENCE_END.search(pt))
 
 
 def split(text: str, *, is_heading: Callable[[str], str | None] | None = None,
