@@ -4,6 +4,8 @@ Every framework numbers its body paragraphs, and those numbers are the provenanc
 steps cite. The text we get is noisy in known ways, and the splitter is written for them:
 
 * bulleted numbers (``- 12. Text``) from markdown extractions;
+* a number glued to its text at a line start (``12.Text``: the PDF lost the space), read as
+  :func:`ofsted_kg.parse.pages.unglue_paragraph_numbers` would space it, for every layout;
 * a number that slipped into the middle of its first line (``... is good. Staff 14. know the families ...``): the
   paragraph starts at the beginning of that line;
 * a mistyped number (``66.`` where 56 belongs) or a number lost altogether: the numbers that
@@ -38,6 +40,8 @@ from ..model import Paragraph
 
 _BULLET = r"(?:[-*\u2022\u25aa\u25cf\u25e6\uf0b7\uf0a7\u2023\u2043\u00b7]\s*)"
 _START = re.compile(r"^\s*" + _BULLET + r"?(\d{1,3})\.(?=\s|$)\s*")
+# a number glued to its text ('12.Disabled children ...': some PDFs lose the space after it)
+_GLUED_START = re.compile(r"^[ \t]*(\d{1,3})\.(?=[A-Z\u2018\u201c'\"(])")
 _MID = re.compile(r"(?<=\S\s)(\d{1,3})\.\s+(?=[A-Za-z(\"'])")
 _BULLET_LINE = re.compile(r"^\s*" + _BULLET)
 _FULL_STOP = re.compile(r"\.")
@@ -198,17 +202,20 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
             k += 1
         if k >= len(visible):
             return False
-        t = lines[visible[k]].text.strip()
-        return bool(is_grade_line(t) or _START.match(t))
+        raw = lines[visible[k]].text
+        t = raw.strip()
+        return bool(is_grade_line(t) or _START.match(t) or _GLUED_START.match(raw))
 
     def opens(k: int, after_long: bool = False) -> bool:  # the visible line k starts a block (or is no line)
         if k >= len(visible) or blank(k):
             return True
-        t = lines[visible[k]].text.strip()
+        raw = lines[visible[k]].text
+        t = raw.strip()
         # a heading-like line opens a block only when it is short: long ones are running text,
         # and two long lines in a row are running text however they start
         limit = 60 if after_long else 72
-        return bool((heading_text(t) and len(t) <= limit) or is_grade_line(t) or _START.match(t))
+        return bool((heading_text(t) and len(t) <= limit) or is_grade_line(t) or _START.match(t)
+                    or _GLUED_START.match(raw))
 
     if is_heading is None:  # only lines opening with a capital or a quote can be headings
         todo = [(k, i) for k, i in enumerate(visible)
@@ -296,7 +303,7 @@ def _candidates(lines: list[Line], headings: dict[int, str], text: str | None = 
         if m and int(m.group(1)) >= 1 and i + 1 < n_lines:
             # the number ran onto the end of the line before its paragraph ('... well. 12.')
             end_cand = _Cand(i, ln.start + m.start(), int(m.group(1)), W_MID_LINE, lines[i + 1].start, eol=True)
-        m = _START.match(t)
+        m = _START.match(t) or _GLUED_START.match(t)
         if m:
             n = int(m.group(1))
             if n >= 1:
