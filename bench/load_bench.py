@@ -10,7 +10,7 @@ like a built report), or the named graphs of a real store (``--store DIR``).
 Each measurement is repeated ``--repeat`` times on a fresh directory; the median is reported.
 Results (with machine and date) are appended to bench/results/load.md.
 
-    python bench/load_bench.py                 # 500 invented graphs
+    python bench/load_bench.py                 # 200 invented graphs
     python bench/load_bench.py --store ofsted-kg-store
 """
 from __future__ import annotations
@@ -34,10 +34,9 @@ from servers import OxigraphServer, invented_quads, oxigraph_binary  # noqa: E40
 
 CLI = [sys.executable, "-c", "import sys; from ofsted_kg.cli import main; sys.exit(main())"]
 MODES = {
-    "graph-store (PUT per graph, 2 jobs)": lambda s: ["--graph-store", s.store_url],
-    "graph-store --jobs 4": lambda s: ["--graph-store", s.store_url, "--jobs", "4"],
-    "graph-store --non-atomic (2 jobs)": lambda s: ["--graph-store", s.store_url, "--non-atomic"],
-    "update (INSERT DATA, batch 1000)": lambda s: ["--update", s.update_url],
+    "graph-store (PUT per graph, 4 jobs)": lambda s: ["--graph-store", s.store_url],
+    "graph-store --non-atomic (4 jobs)": lambda s: ["--graph-store", s.store_url, "--non-atomic"],
+    "update (DROP + INSERT DATA, batch 1000)": lambda s: ["--update", s.update_url],
 }
 
 
@@ -93,7 +92,7 @@ def ours_once(work: Path, source: Path, mode) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--graphs", type=int, default=500, help="invented report graphs (default 500)")
+    ap.add_argument("--graphs", type=int, default=200, help="invented report graphs (default 200)")
     ap.add_argument("--store", type=Path, help="use the named graphs of this store instead")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--modes", default="all", help="comma-separated prefixes of mode names, or all")

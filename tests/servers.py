@@ -21,7 +21,6 @@ import signal
 import socket
 import subprocess
 import sys
-import sysconfig
 import threading
 import time
 import urllib.error
@@ -45,11 +44,14 @@ def free_port() -> int:
 
 
 def oxigraph_binary() -> str | None:
-    """The ``oxigraph`` executable of the PyPI package installed beside this Python, else on PATH."""
-    cand = Path(sysconfig.get_path("scripts")) / "oxigraph"
-    if cand.exists():
-        return str(cand)
-    return shutil.which("oxigraph")
+    """The ``oxigraph`` executable the ``serve`` command uses (PyPI package ``oxigraph``), or None."""
+    from ofsted_kg.serve import ServeError
+    from ofsted_kg.serve import oxigraph_binary as find
+
+    try:
+        return find()
+    except ServeError:
+        return None
 
 
 def _wait_http(url: str, proc: subprocess.Popen, timeout: float, log: Path | None = None) -> None:
@@ -406,6 +408,10 @@ def error_server():
 
 
 if __name__ == "__main__":  # manual check: python tests/servers.py virtuoso|oxigraph DIR
+    def _interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupt)  # background shells ignore SIGINT: stop on SIGTERM too
     kind, where = sys.argv[1], Path(sys.argv[2])
     srv = VirtuosoServer(where) if kind == "virtuoso" else OxigraphServer(where)
     with srv:
