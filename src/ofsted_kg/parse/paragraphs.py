@@ -181,7 +181,8 @@ def _heading_lines(lines: list[Line], is_heading: Callable[[str], str | None] | 
     heading, a grade line or a numbered paragraph. A heading that PDF text wrapped onto a
     second (or third) short line starting in lower case is joined up.
     """
-    test = is_heading or heading_text
+    # the generic test's first-character check is done below for all lines at once
+    test = is_heading or _heading_text
     out: dict[int, str] = {}
     visible = [i for i, ln in enumerate(lines) if not ln.furniture]
 
