@@ -33,6 +33,7 @@ from ofsted_kg import query as Q  # noqa: E402
 from machine import describe  # noqa: E402  (bench/machine.py)
 
 TARGETS = (50.0, 500.0)
+SLOW_MS = 5000.0  # a query slower than this once is timed once (marked with * in the table)
 OKG = "https://w3id.org/ofsted-kg/ontology#"
 
 
@@ -68,7 +69,13 @@ def time_queries(st: ox.Store, rounds: int) -> dict[str, tuple[int, float]]:
     out = {}
     for q in Q.list_queries():
         params = {p.name: given.get(p.name, "x") for p in q.params if p.required}
-        Q.run(q.name, params, store=st)  # warm-up
+        t0 = time.perf_counter()
+        res = Q.run(q.name, params, store=st)  # warm-up
+        times = [(time.perf_counter() - t0) * 1000]
+        print(f"  {q.name}: warm-up {times[0]:.0f} ms", file=sys.stderr, flush=True)
+        if times[0] > SLOW_MS:  # far off target: one timing is enough
+            out[q.name] = (len(res.rows), times[0])
+            continue
         times = []
         for _ in range(rounds):
             t0 = time.perf_counter()
@@ -129,8 +136,10 @@ def main() -> int:
         (k1, m1), (k2, m2) = r1[name], r2[name]
         ok = m1 < TARGETS[0] and m2 < TARGETS[1]
         slow += not ok
-        lines.append(f"| {name} | {k1} | {m1:.1f} | {k2} | {m2:.1f} | {'yes' if ok else '**no**'} |")
-    lines += ["", f"{len(r1) - slow} of {len(r1)} queries within both targets."]
+        mark1, mark2 = ("*" if m1 > SLOW_MS else ""), ("*" if m2 > SLOW_MS else "")
+        lines.append(f"| {name} | {k1} | {m1:.1f}{mark1} | {k2} | {m2:.1f}{mark2} | {'yes' if ok else '**no**'} |")
+    lines += ["", f"{len(r1) - slow} of {len(r1)} queries within both targets. * = slower than "
+              f"{SLOW_MS / 1000:.0f} s on the warm-up run, timed once."]
     text = "\n".join(lines) + "\n"
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(text, encoding="utf-8")
