@@ -30,9 +30,6 @@ CLI_TIMEOUT = 300
 QUERY_TIMEOUT = 60.0
 # values for the required parameters, present in the seed reports
 REQUIRED = {"authority": "Hampshire", "agency": "Hampshire Constabulary", "text": "multi-agency"}
-# Virtuoso 7.2 limits a query runs into (the reason is the xfail message; strict: a fix shows up as XPASS)
-_SQ156 = ("Virtuoso 7.2 error SQ156 (internal compiler error) on COALESCE over an aggregate of a joined group; inspectors.rq shows the fix (aggregate in a sub-select, COALESCE outside), not applied here because the authority filter needs per-report names that a sub-select would have to aggregate away")
-VIRTUOSO_KNOWN: dict[str, str] = {"authority-timeline": _SQ156, "agency-profile": _SQ156}
 NAMES = [q.name for q in query.list_queries()]
 
 
@@ -164,8 +161,7 @@ def test_query_same_rows_on_oxigraph_server(name, seeds_store, oxigraph_endpoint
     assert_same_rows(name, local_rows(name, seeds_store), remote)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=VIRTUOSO_KNOWN[n], strict=True))
-                                  if n in VIRTUOSO_KNOWN else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_query_same_rows_on_virtuoso(name, seeds_store, virtuoso_endpoint):
     remote = query.rows(name, params_for(name), endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT)
     assert_same_rows(name, local_rows(name, seeds_store), remote)
