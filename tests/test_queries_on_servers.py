@@ -150,6 +150,16 @@ def test_concat_columns_are_read_from_the_query_text():
         assert_same_rows("inspectors", [{"flag": False}], [{"flag": 0}])
 
 
+def test_virtuoso_boolean_values_read_as_booleans():
+    """Virtuoso writes a stored xsd:boolean as "1"/"0" (it also answers a boolean computed in the query as
+    xsd:integer 1/0, which no reader can tell from a number: the canned queries return "true"/"false" text)."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert query._json_py({"type": "typed-literal", "datatype": xsd + "boolean", "value": "0"}) is False
+    assert query._json_py({"type": "typed-literal", "datatype": xsd + "boolean", "value": "1"}) is True
+    assert query._json_py({"type": "literal", "datatype": xsd + "boolean", "value": "true"}) is True
+    assert query._json_py({"type": "typed-literal", "datatype": xsd + "integer", "value": "0"}) == 0
+
+
 def test_every_query_has_values_for_its_required_parameters():
     missing = {(q.name, p.name) for q in query.list_queries() for p in q.params if p.required and p.name not in REQUIRED}
     assert not missing
