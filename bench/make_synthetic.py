@@ -122,8 +122,14 @@ def generate(out: Path, n: int, seed: int = 1) -> list[Path]:
     las = authorities()
     out.mkdir(parents=True, exist_ok=True)
     paths = []
+    seen: set[tuple[str, str, str]] = set()
     for i in range(n):
         r = make_report(i, rng, las)
+        # one inspection per authority, framework and start date: two reports of the same inspection
+        # with different grades would be a data error (duplicate-judgement-violation), so draw again
+        while (r.authority.name, r.framework, r.inspection.start_date) in seen:
+            r = make_report(i, rng, las)
+        seen.add((r.authority.name, r.framework, r.inspection.start_date))
         p = out / r.source
         p.write_text(json.dumps(r.to_dict(), ensure_ascii=False), encoding="utf-8")
         paths.append(p)
