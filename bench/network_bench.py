@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 import pyoxigraph as ox  # noqa: E402
 
 from ofsted_kg import network as N  # noqa: E402
-from query_bench import build_into, machine, store_facts  # noqa: E402
+from machine import describe  # noqa: E402  (bench/machine.py)
+from query_bench import ensure_stores, store_facts  # noqa: E402
 
 
 def time_build(st: ox.Store, rounds: int):
@@ -100,27 +101,15 @@ def main() -> int:
     load_at_start = os.getloadavg()[0]
     scratch = Path(tempfile.mkdtemp(prefix="network-bench-"))
     try:
-        real = a.store
-        if real is None:
-            real = scratch / "real"
-            print(f"building {', '.join(map(str, a.corpus))} into {real} ...", file=sys.stderr)
-            build_into(a.corpus, real, a.jobs)
+        real, syn = ensure_stores(a, scratch)
         st1 = ox.Store.read_only(str(real))
-        syn = a.synthetic_store
-        if syn is None:
-            from make_synthetic import generate
-
-            files = generate(scratch / "synthetic-json", a.factor * store_facts(st1)[0], seed=1)
-            syn = scratch / "synthetic"
-            print(f"building {len(files)} synthetic reports into {syn} ...", file=sys.stderr)
-            build_into(files, syn, a.jobs)
         st2 = ox.Store.read_only(str(syn))
         results = [measure("dev-corpus", st1, a.rounds, scratch), measure(f"synthetic-{a.factor}x", st2, a.rounds, scratch)]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = ["# Agency network: build and page layout", "", f"- date: {now}", f"- machine: {machine()}; load average {load_at_start:.1f} at start (shared machine)",
+    lines = ["# Agency network: build and page layout", "", f"- date: {now}", f"- machine: {describe('pyoxigraph', 'networkx')}; load average {load_at_start:.1f} at start (shared machine)",
              f"- command: `python bench/network_bench.py --factor {a.factor} --rounds {a.rounds}`"
              + (" (with existing stores)" if a.store or a.synthetic_store else ""),
              "- build = network queries + networkx graph + pruning + degree/betweenness/communities (median of rounds); "

@@ -59,6 +59,28 @@ def sample_params(st: ox.Store) -> dict[str, str]:
             "text": "missing"}
 
 
+def ensure_stores(a, scratch: Path) -> tuple[Path, Path]:
+    """The dev-corpus store and the synthetic one (``a.factor`` x its reports): given ones as they are,
+    missing ones built into ``scratch`` (shared by the query and network benches)."""
+    real = a.store
+    if real is None:
+        real = scratch / "real"
+        print(f"building {', '.join(map(str, a.corpus))} into {real} ...", file=sys.stderr)
+        build_into(a.corpus, real, a.jobs)
+    syn = a.synthetic_store
+    if syn is None:
+        from make_synthetic import generate
+
+        st = ox.Store.read_only(str(real))
+        n_reports = store_facts(st)[0]
+        del st
+        files = generate(scratch / "synthetic-json", a.factor * n_reports, seed=1)
+        syn = scratch / "synthetic"
+        print(f"building {len(files)} synthetic reports into {syn} ...", file=sys.stderr)
+        build_into(files, syn, a.jobs)
+    return real, syn
+
+
 def store_facts(st: ox.Store) -> tuple[int, int]:
     reports = len(list(st.query(f"SELECT ?r WHERE {{ GRAPH ?r {{ ?r a <{OKG}InspectionReport> }} }}")))
     return reports, len(st)
@@ -120,22 +142,10 @@ def main() -> int:
 
     scratch = Path(tempfile.mkdtemp(prefix="query-bench-"))
     try:
-        real = a.store
-        if real is None:
-            real = scratch / "real"
-            print(f"building {', '.join(map(str, a.corpus))} into {real} ...", file=sys.stderr)
-            build_into(a.corpus, real, a.jobs)
+        real, syn = ensure_stores(a, scratch)
         st1 = ox.Store.read_only(str(real))
         n1, t1 = store_facts(st1)
         del st1
-        syn = a.synthetic_store
-        if syn is None:
-            from make_synthetic import generate
-
-            files = generate(scratch / "synthetic-json", a.factor * n1, seed=1)
-            syn = scratch / "synthetic"
-            print(f"building {len(files)} synthetic reports into {syn} ...", file=sys.stderr)
-            build_into(files, syn, a.jobs)
         st2 = ox.Store.read_only(str(syn))
         n2, t2 = store_facts(st2)
         del st2
