@@ -5,6 +5,7 @@ component, for an rdflib graph and for the pyoxigraph store the build hands over
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -129,3 +130,25 @@ def test_engine_chosen_by_argument_then_environment(monkeypatch):
     monkeypatch.setenv(ENGINE_ENV, "jena")
     with pytest.raises(EngineError, match="unknown SHACL engine 'jena'"):
         engine_name()
+
+
+def test_shacl_option_picks_the_engine_for_the_command_only(tmp_path, capsys, monkeypatch):
+    """`build/validate --shacl ENGINE`: the same verdicts and exit codes with either engine, the summary
+    names the engine used, and the choice does not outlive the command."""
+    from ofsted_kg.cli import main
+
+    monkeypatch.setenv(ENGINE_ENV, "pyshacl-turbo")
+    good = [str(p) for p in REPORTS if p.parent.name == "build-reports"]
+    bad = [str(p) for p in REPORTS if p.parent.name == "build-invalid"]
+    errs = {}
+    for engine in ("pyshacl", "pyshacl-turbo"):
+        store = tmp_path / engine
+        assert main(["build", *good, *bad, "--store", str(store), "--quiet", "--shacl", engine]) == 3
+        errs[engine] = capsys.readouterr().err
+        assert main(["validate", "--store", str(store), "--shacl", engine]) == 0
+        assert f"(SHACL engine: {engine})" in capsys.readouterr().err
+        assert os.environ[ENGINE_ENV] == "pyshacl-turbo"
+    assert errs["pyshacl"] == errs["pyshacl-turbo"] and bad[0].rsplit("/", 1)[1] in errs["pyshacl"]
+    with pytest.raises(SystemExit) as e:
+        main(["validate", "--store", str(tmp_path / "pyshacl"), "--shacl", "jena"])
+    assert e.value.code == 64

@@ -22,6 +22,20 @@ class UsageError(Exception):
     pass
 
 
+STORE_HELP = "the store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)"
+ENDPOINT_HELP = ("a SPARQL endpoint to read instead of the store (credentials from OFSTED_KG_USER / "
+                 "OFSTED_KG_PASSWORD)")
+
+
+def add_source_args(p, *, endpoint: bool = True, store_help: str = STORE_HELP) -> None:
+    """The ``--store DIR`` option of a command, and ``--endpoint URL`` (the two exclusive) where it can
+    read a SPARQL endpoint instead: one wording for every command."""
+    g = p.add_mutually_exclusive_group() if endpoint else p
+    g.add_argument("--store", metavar="DIR", default=None, help=store_help)
+    if endpoint:
+        g.add_argument("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's default exit code 2 would collide with "rejected"
         self.print_usage(sys.stderr)

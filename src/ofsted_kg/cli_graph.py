@@ -6,14 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import EXIT_INVALID, EXIT_OK, EXIT_REJECTED, EXIT_STORE, UsageError
+from .cli import EXIT_INVALID, EXIT_OK, EXIT_REJECTED, EXIT_STORE, STORE_HELP, UsageError, add_source_args
 
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")
 _EXT_FORMATS = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
-
-
-def _store_help() -> str:
-    return "store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)"
 
 
 def _releasing_store(cmd):
@@ -38,6 +34,42 @@ def _print_block(text: str) -> None:
     print(file=sys.stderr)
 
 
+def _shacl_engine(cmd):
+    """Run ``cmd`` with ``--shacl ENGINE`` in force: set as $OFSTED_KG_SHACL for the command (so the
+    parallel workers see it too) and put back afterwards; an unknown or missing engine is a usage error."""
+    import functools
+
+    @functools.wraps(cmd)
+    def run(args) -> int:
+        from .validate import ENGINE_ENV, EngineError, engine_name
+
+        if not getattr(args, "shacl", None):
+            return cmd(args)
+        try:
+            engine = engine_name(args.shacl)
+        except EngineError as e:
+            raise UsageError(f"--shacl: {e}") from None
+        before = os.environ.get(ENGINE_ENV)
+        os.environ[ENGINE_ENV] = engine
+        try:
+            return cmd(args)
+        finally:
+            if before is None:
+                os.environ.pop(ENGINE_ENV, None)
+            else:
+                os.environ[ENGINE_ENV] = before
+    return run
+
+
+def _add_shacl_arg(p) -> None:
+    from .validate import ENGINES
+
+    p.add_argument("--shacl", choices=ENGINES, default=None,
+                   help="SHACL engine (default: $OFSTED_KG_SHACL, else pyshacl-turbo when installed, else pyshacl; "
+                        "both give the same verdicts)")
+
+
+@_shacl_engine
 @_releasing_store
 def _cmd_build(args) -> int:
     import pyoxigraph as ox
@@ -94,10 +126,11 @@ def _cmd_build(args) -> int:
     return EXIT_OK
 
 
+@_shacl_engine
 @_releasing_store
 def _cmd_validate(args) -> int:
     from .store import StoreError, open_store
-    from .validate import RdfFileError, validate_file, validate_store
+    from .validate import RdfFileError, engine_name, validate_file, validate_store
 
     try:
         if args.file:
@@ -117,8 +150,8 @@ def _cmd_validate(args) -> int:
         if not r.conforms or r.warnings:
             _print_block(r.text())
     total = len(results)
-    print(f"{total - len(bad)} of {total} graph(s) conform" + ("" if not bad else f"; {len(bad)} do not"),
-          file=sys.stderr)
+    print(f"{total - len(bad)} of {total} graph(s) conform" + ("" if not bad else f"; {len(bad)} do not")
+          + f" (SHACL engine: {engine_name()})", file=sys.stderr)
     return EXIT_INVALID if bad else EXIT_OK
 
 
@@ -154,7 +187,7 @@ def register(sub) -> None:
                     "that fails validation is not stored (its violations are printed); the others still go in. "
                     "Exit 0 ok, 2 some inputs rejected, 3 some reports failed validation, 4 store unusable.")
     b.add_argument("paths", nargs="+", metavar="PATH", help="report files or directories")
-    b.add_argument("--store", metavar="DIR", default=None, help=_store_help())
+    add_source_args(b, endpoint=False)
     b.add_argument("--out", metavar="FILE", help="also write the store's graphs to FILE (with --out and no "
                    "--store/$OFSTED_KG_STORE the build is kept in memory and only FILE is written)")
     b.add_argument("--format", choices=EXPORT_FORMATS, default=None,
@@ -164,6 +197,7 @@ def register(sub) -> None:
     b.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is no terminal")
     b.add_argument("--quiet", action="store_true", help="no progress bar, no summary line")
     b.add_argument("--verbose", action="store_true", help="also print the mapping's warnings")
+    _add_shacl_arg(b)
     b.set_defaults(func=_cmd_build)
 
     v = sub.add_parser(
@@ -173,14 +207,15 @@ def register(sub) -> None:
                     "the whole against the cross-report shapes/store.ttl. Exit 0 when everything conforms, 3 "
                     "when not, 4 when the store cannot be opened.")
     g = v.add_mutually_exclusive_group()
-    g.add_argument("--store", metavar="DIR", default=None, help=_store_help())
+    g.add_argument("--store", metavar="DIR", default=None, help=STORE_HELP)
     g.add_argument("file", nargs="?", metavar="FILE", default=None, help="an RDF file to validate instead")
     v.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
+    _add_shacl_arg(v)
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser("stats", help="what the store holds",
                        description="Print counts of the store: reports per framework, triples, authorities, "
                                    "agencies, inspectors, judgements, recommendations, the last build's time.")
-    s.add_argument("--store", metavar="DIR", default=None, help=_store_help())
+    add_source_args(s, endpoint=False)
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=_cmd_stats)

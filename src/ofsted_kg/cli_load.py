@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import EXIT_OK, EXIT_STORE, UsageError
+from .cli import EXIT_OK, EXIT_STORE, UsageError, add_source_args
 
 
 def _default_store() -> Path:
@@ -144,7 +144,7 @@ def register(sub) -> None:
                     "form the default graph), a page to write and run queries at /. Read-only (updates answered "
                     "HTTP 403) unless --writable. Binds 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C. "
                     "Exit 4 when the store or the port cannot be used.")
-    sp.add_argument("--store", metavar="DIR", help="the store directory (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)")
+    add_source_args(sp, endpoint=False)
     sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sp.add_argument("--port", type=int, default=7878, help="port (default 7878)")
     sp.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")

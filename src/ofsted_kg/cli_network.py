@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from .cli import EXIT_OK, EXIT_STORE, UsageError
+from .cli import EXIT_OK, EXIT_STORE, UsageError, add_source_args
 
 
 def _formats(text: str) -> list[str]:
@@ -82,9 +82,7 @@ def register(sub) -> None:
                     "betweenness and community. The page (agency-network.html) works offline: its JavaScript "
                     "(vis-network, from the pyvis package) is inlined. GraphML opens in Cytoscape and yEd, GEXF in "
                     "Gephi. Exit 0 ok, 4 store or endpoint unusable, 64 usage (a filter matching nothing known).")
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--store", metavar="DIR", help="store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)")
-    src.add_argument("--endpoint", metavar="URL", help="a SPARQL query endpoint holding the graph instead of the store")
+    add_source_args(p)
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the files to (created if needed)")
     p.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
                    help=f"comma-separated formats among {','.join(FORMATS)} (default: all)")

@@ -86,10 +86,6 @@ def _parse_params(items: list[str] | None) -> dict[str, str]:
 
 
 def _target(args):
-    from .cli import UsageError
-
-    if args.store and args.endpoint:
-        raise UsageError("give either --store DIR or --endpoint URL, not both")
     return {"endpoint": args.endpoint} if args.endpoint else {"store": args.store}
 
 
@@ -166,13 +162,13 @@ def _cmd_sparql(args) -> int:
 
 
 def _common(p) -> None:
+    from .cli import add_source_args
+
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="a parameter value (repeat for several); bound as a typed value, never pasted into the query")
     p.add_argument("--format", choices=FORMATS, default="table",
                    help="table (default, fits the terminal), csv, tsv or json")
-    p.add_argument("--store", metavar="DIR", help="the store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)")
-    p.add_argument("--endpoint", metavar="URL", help="a SPARQL endpoint to query instead of the store "
-                                                     "(credentials from OFSTED_KG_USER / OFSTED_KG_PASSWORD)")
+    add_source_args(p)
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for an endpoint (default 120)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from .cli import EXIT_INTERNAL, EXIT_OK, EXIT_STORE, EXIT_USAGE, UsageError
+from .cli import EXIT_INTERNAL, EXIT_OK, EXIT_STORE, EXIT_USAGE, UsageError, add_source_args
 
 
 def _cmd_export(args) -> int:
@@ -14,8 +14,6 @@ def _cmd_export(args) -> int:
 
     if not args.tables and not args.xlsx:
         raise UsageError("export: give --tables DIR and/or --xlsx FILE")
-    if args.store and args.endpoint:
-        raise UsageError("export: give --store or --endpoint, not both")
     try:
         counts = export.export_tables(args.tables, args.xlsx, store=args.store, endpoint=args.endpoint,
                                       timeout=args.timeout)
@@ -54,9 +52,7 @@ def register(sub) -> None:
                     "writable, 64 usage (also: --xlsx without openpyxl).")
     e.add_argument("--tables", metavar="DIR", help="folder to write the CSV files into (created if missing)")
     e.add_argument("--xlsx", metavar="FILE", help="also (or only) write the tables as sheets of this workbook")
-    e.add_argument("--store", metavar="DIR", help="the store folder (default: $OFSTED_KG_STORE, else ./ofsted-kg-store)")
-    e.add_argument("--endpoint", metavar="URL", help="a SPARQL endpoint to read instead of the store "
-                                                     "(credentials from OFSTED_KG_USER / OFSTED_KG_PASSWORD)")
+    add_source_args(e)
     e.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for an endpoint per table (default 300)")
     e.add_argument("--quiet", action="store_true", help="no summary line")
     e.set_defaults(func=_cmd_export)
