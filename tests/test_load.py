@@ -13,7 +13,7 @@ import time
 
 import pytest
 from rdflib.compare import isomorphic
-from servers import (EX, OxigraphServer, _virtuoso_instance, error_server, invented_quads,  # noqa: F401
+from servers import (EX, OxigraphServer, VirtuosoServer, _virtuoso_instance, error_server, invented_quads,  # noqa: F401
                      oxigraph_server, server_graph, server_graph_names, source_graphs, sparql_select,
                      virtuoso_server, write_store)
 
@@ -107,45 +107,53 @@ def test_missing_graph_store_falls_back_to_update(oxigraph_server, tmp_path):
     assert "give --update URL" in p.stderr
 
 
-@pytest.mark.parametrize("mode", ["graph-store", "non-atomic", "update"])
-def test_server_stopped_mid_load_then_rerun_converges(tmp_path, mode):
-    reports = 400 if mode == "non-atomic" else 150  # the bulk mode sends ~20,000 triples per request
+def _stop_mid_load_then_rerun(srv, how: list, tmp_path, reports: int, env=None) -> None:
+    """Load an old build, start loading a new one, kill the server (SIGKILL) once the new triples
+    arrive, start it again on the same files: the cut-off load ends with exit 4 and one line, and
+    running the load again leaves exactly the new build on the server."""
     old = invented_quads("old", reports=reports, paragraphs=40)
     new = invented_quads("new", reports=reports, paragraphs=40)
     old_store, new_store = write_store(tmp_path / "old", old), write_store(tmp_path / "new", new)
+    p = run_load("--store", old_store, "--endpoint", srv.query_url, *how, env=env)
+    assert p.returncode == 0, p.stderr
+    cmd = [*CLI, "load", "--store", str(new_store), "--endpoint",
+           srv.query_url, *map(str, how), "--retries", "2", "--backoff", "0.1", "--jobs", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                            env=env or os.environ.copy())
+    # wait until the new build has started to arrive, then stop the server abruptly
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = sparql_select(srv.query_url, "SELECT ?s WHERE { GRAPH ?g { ?s <%stext> ?t "
+                                "FILTER(STRENDS(?t, ' new')) } } LIMIT 1" % EX)
+        if started or proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    srv.kill()
+    out, err = proc.communicate(timeout=CLI_TIMEOUT)
+    assert proc.returncode == 4, (out, err)
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("ofsted-kg load: ") and "unreachable" in last and "gave up after 3 attempts" in last
+
+    srv.start()  # same files, same port: the state the interrupted load left behind
+    partial = sum(1 for iri, g in source_graphs(new).items() if same_graph(server_graph(srv.query_url, iri), g))
+    assert partial < len(source_graphs(new)), "the load finished before the server was stopped: test proves nothing"
+    p = run_load("--store", new_store, "--endpoint", srv.query_url, *how, env=env)
+    assert p.returncode == 0, p.stderr
+    assert_server_holds(srv.query_url, new)
+    assert server_graph_names(srv.query_url) == set(source_graphs(new)) | {EX + "graph/retired"}
+
+
+@pytest.mark.parametrize("mode", ["graph-store", "non-atomic", "update"])
+def test_server_stopped_mid_load_then_rerun_converges(tmp_path, mode):
+    reports = 400 if mode == "non-atomic" else 150  # the bulk mode sends ~20,000 triples per request
     srv = OxigraphServer(tmp_path / "server")
     srv.start()
     try:
         how = {"graph-store": ["--graph-store", srv.store_url],
                "non-atomic": ["--graph-store", srv.store_url, "--non-atomic"],
                "update": ["--update", srv.update_url, "--batch", 500]}[mode]
-        p = run_load("--store", old_store, "--endpoint", srv.query_url, *how)
-        assert p.returncode == 0, p.stderr
-        cmd = [*CLI, "load", "--store", str(new_store), "--endpoint",
-               srv.query_url, *map(str, how), "--retries", "2", "--backoff", "0.1", "--jobs", "1"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-        # wait until the new build has started to arrive, then stop the server abruptly
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            started = sparql_select(srv.query_url, "SELECT ?s WHERE { GRAPH ?g { ?s <%stext> ?t "
-                                    "FILTER(STRENDS(?t, ' new')) } } LIMIT 1" % EX)
-            if started or proc.poll() is not None:
-                break
-            time.sleep(0.02)
-        srv.kill()
-        out, err = proc.communicate(timeout=CLI_TIMEOUT)
-        assert proc.returncode == 4, (out, err)
-        assert "Traceback" not in err
-        last = err.strip().splitlines()[-1]
-        assert last.startswith("ofsted-kg load: ") and "unreachable" in last and "gave up after 3 attempts" in last
-
-        srv.start()  # same directory, same port: the state the interrupted load left behind
-        partial = sum(1 for iri, g in source_graphs(new).items() if same_graph(server_graph(srv.query_url, iri), g))
-        assert partial < len(source_graphs(new)), "the load finished before the server was stopped: test proves nothing"
-        p = run_load("--store", new_store, "--endpoint", srv.query_url, *how)
-        assert p.returncode == 0, p.stderr
-        assert_server_holds(srv.query_url, new)
-        assert server_graph_names(srv.query_url) == set(source_graphs(new)) | {EX + "graph/retired"}
+        _stop_mid_load_then_rerun(srv, how, tmp_path, reports)
     finally:
         srv.stop()
 
@@ -238,6 +246,19 @@ def test_virtuoso_wrong_credentials(virtuoso_server, tmp_path):
         assert p.returncode == 4
         assert "without credentials (set OFSTED_KG_USER and OFSTED_KG_PASSWORD)" in p.stderr
     assert server_graph_names(srv.query_url) == set()
+
+
+@pytest.mark.parametrize("mode", ["graph-store", "update"])
+def test_virtuoso_killed_mid_load_then_rerun_converges(tmp_path, mode):
+    """Its own Virtuoso (the shared one must not be killed): after SIGKILL it restarts from its
+    transaction log; the rerun replaces whatever the cut-off load left."""
+    srv = VirtuosoServer(tmp_path / "virtuoso")
+    srv.start()
+    try:
+        how = {"graph-store": ["--graph-store", srv.store_url], "update": ["--update", srv.update_url]}[mode]
+        _stop_mid_load_then_rerun(srv, how, tmp_path, reports=50, env=srv.env())
+    finally:
+        srv.stop()
 
 
 # ------------------------------------------------------------------- the real seeds, both servers
