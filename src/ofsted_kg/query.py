@@ -394,8 +394,11 @@ def run_sparql(text: str, params: dict[str, Any] | None = None, *, store: ox.Sto
         return Result(["result"], [{"result": bool(res)}])
     if not isinstance(res, ox.QuerySolutions):
         raise QueryError("only SELECT and ASK queries give rows (CONSTRUCT/DESCRIBE: use 'ofsted-kg export')")
-    columns = [v.value for v in res.variables if v.value not in hidden]
-    rows = [{c: _py(sol[c]) for c in columns} for sol in res]
+    names = [v.value for v in res.variables]
+    keep = [i for i, n in enumerate(names) if n not in hidden]
+    columns = [names[i] for i in keep]
+    # by position: a solution's terms come out of list() ~5x faster than by name (bench/time_query.py)
+    rows = [dict(zip(columns, [_py(t[i]) for i in keep])) for t in map(list, res)]
     return Result(columns, rows)
 
 
