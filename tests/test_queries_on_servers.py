@@ -175,3 +175,15 @@ def test_query_same_rows_on_oxigraph_server(name, seeds_store, oxigraph_endpoint
 def test_query_same_rows_on_virtuoso(name, seeds_store, virtuoso_endpoint):
     remote = query.rows(name, params_for(name), endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT)
     assert_same_rows(name, local_rows(name, seeds_store), remote)
+
+
+@pytest.mark.parametrize("text", ["missing", "child"])
+def test_virtuoso_search_with_a_bound_text_answers(text, seeds_store, virtuoso_endpoint):
+    """Regression: with the text sent as a one-row VALUES block, Virtuoso 7 never answered `search` for
+    'missing' on the seeds (no CPU used, 'Locks are held for a long time' in its log) and every later
+    query on the server waited too; the values now go in as BIND. Then a trivial query still answers."""
+    remote = query.rows("search", {"text": text}, endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT)
+    local = query.rows("search", {"text": text}, store=seeds_store)
+    assert local, f"no passage of the seeds holds {text!r}: this test proves nothing"
+    assert_same_rows("search", local, remote)
+    assert query.rows("reports-per-year", endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT)

@@ -204,7 +204,7 @@ def test_theme_queries_see_the_ranked_assignments(store):
     ("theme-asked-again", {"authority": 'x"} } UNION { ?s ?p ?o', "theme": ""}),
 ])
 def test_endpoint_form_gives_the_same_rows(store, name, params):
-    """On an endpoint the parameters go in as a VALUES block: the same rows as bound on the store."""
+    """On an endpoint the parameters go in as BIND(value AS ?name): the same rows as bound on the store."""
     q = Q.get_query(name)
     b = Q.bind_params(q, params)
     a = Q.run_sparql(q.text, b, store=store)

@@ -14,8 +14,10 @@ Parameters are bound as typed RDF terms, never pasted into the query text:
 
 - on the embedded store (pyoxigraph) with ``substitutions`` (SEP-0007), which is why every
   parameter must appear in the query's SELECT clause (and its GROUP BY when it aggregates);
-- on a remote endpoint with a ``VALUES`` block put first in the query's outermost WHERE group; the
-  values are serialised by pyoxigraph (N-Triples escaping), so a quote or brace in a value stays data.
+- on a remote endpoint with one ``BIND(value AS ?NAME)`` per parameter put first in the query's
+  outermost WHERE group (the same solutions as a one-row ``VALUES`` block there; a ``VALUES`` block made
+  Virtuoso 7 hang, holding locks that stalled every later query, on ``search`` over the seeds and dev PDFs);
+  the values are serialised by pyoxigraph (N-Triples escaping), so a quote or brace in a value stays data.
 
 Both bind the parameters for the outermost query, so a query must not use them inside a sub-SELECT
 (there they are unbound either way), and they are always bound: optional ones to their default.
@@ -217,7 +219,7 @@ def _params_text(query: NamedQuery) -> str:
         f"{p.name} ({p.type}, {'required' if p.required else 'default ' + repr(p.default)})" for p in query.params)
 
 
-# ------------------------------------------------------------------------------- VALUES for endpoints
+# ------------------------------------------------------------------------- bound values for endpoints
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form, read past comments, strings and IRIs
@@ -297,8 +299,12 @@ def _scan(text: str) -> tuple[int, str]:
 
 
 def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """``text`` with a VALUES block binding ``bindings`` first in its outermost WHERE group.
+    """``text`` with ``BIND(value AS ?name)`` for each of ``bindings`` first in its outermost WHERE group
+    (for endpoints; the embedded store takes substitutions instead).
 
+    BIND at the start of a group joins one solution holding the values with the rest of the group,
+    as a one-row VALUES block there would; Virtuoso 7 hangs on some queries with such a VALUES block
+    (regression test: test_queries_on_servers.py::test_virtuoso_search_with_a_bound_text_answers).
     The values are written by pyoxigraph's term serialisation (escaped N-Triples syntax), so they
     can only ever be data."""
     if not bindings:
@@ -307,9 +313,8 @@ def with_values(text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> st
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ParamError(f"bad parameter name {name!r}")
     at = _outer_where_brace(text) + 1
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(v) for v in bindings.values())
-    return f"{text[:at]}\n  VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
+    binds = "".join(f"\n  BIND({v} AS ?{k})" for k, v in bindings.items())
+    return f"{text[:at]}{binds}\n{text[at:]}"
 
 
 # ------------------------------------------------------------------------------------------- running
