@@ -316,14 +316,18 @@ def build_graph(rows: dict[str, list[dict]], filters: Filters | None = None, wit
         if r.get("paragraph_number") is not None:
             pk = (i.key, int(r["paragraph_number"]))
             para_agencies[pk].add(g)
+    # where one number holds several texts (a SIF report's LSCB part numbers its paragraphs afresh) the
+    # least text is kept: the same choice whatever order the endpoint returns the rows in
     for r in rows["network-paragraphs"]:
         i = kept_reports.get(r["report"])
         if i is not None and r.get("paragraph_text"):
-            para_text.setdefault((i.key, int(r["paragraph_number"])), str(r["paragraph_text"]))
+            pk, t = (i.key, int(r["paragraph_number"])), str(r["paragraph_text"])
+            para_text[pk] = min(para_text.get(pk, t), t)
     asked: dict[tuple, dict[tuple, str]] = defaultdict(dict)   # (inspection key, agency) -> {position: text}
     for i, g, r in kept_rows("network-addressees"):
         pos = int(r["position"]) if r.get("position") is not None else 0
-        asked[(i.key, g)].setdefault(pos, str(r.get("text") or ""))
+        t = str(r.get("text") or "")
+        asked[(i.key, g)][pos] = min(asked[(i.key, g)].get(pos, t), t)
 
     agency_reports: Counter = Counter(g for gs in named.values() for g in gs)
     min_reports = max(1, int(f.min_reports or 1))
