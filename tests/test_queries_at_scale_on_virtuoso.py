@@ -54,7 +54,7 @@ def big_store(tmp_path_factory):
 def endpoint(big_store, tmp_path_factory):
     if not VirtuosoServer.available():
         pytest.skip("Virtuoso 7 (virtuoso-t) is not installed here: apt-get install virtuoso-opensource")
-    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as srv:
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), unlimited=True) as srv:
         p = subprocess.run([*CLI, "load", "--store", str(big_store), "--endpoint", srv.query_url,
                             "--graph-store", srv.store_url, "-q"], capture_output=True, text=True, timeout=600,
                            stdin=subprocess.DEVNULL, env=srv.env())
