@@ -28,7 +28,6 @@ NODE = re.compile(r'name: "((?:[^"\\]|\\.)*)",\s*number of results: (\d+),\s*dur
 def condense(text: str, min_s: float) -> list[str]:
     out = []
     depth = 0
-    i = 0
     # walk the Debug-printed tree: 'Node {' opens, '}' closes
     for m in re.finditer(r'Node \{|\}|name: "(?:[^"\\]|\\.)*",\s*number of results: \d+,\s*duration in seconds: [0-9.e-]+', text):
         tok = m.group(0)
@@ -42,7 +41,6 @@ def condense(text: str, min_s: float) -> list[str]:
             if secs >= min_s:
                 short = name if len(name) <= 150 else name[:147] + "..."
                 out.append(f"{'  ' * (depth - 1)}{secs:7.3f}s {rows:>8} {short}")
-            i += 1
     return out
 
 

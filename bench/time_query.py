@@ -28,16 +28,10 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--memory", action="store_true", help="query an in-memory copy of the store")
     a = ap.parse_args()
-    st = Q.open_store(a.store, in_memory=a.memory) if a.memory else Q.open_store(a.store)
-    if a.query.endswith(".rq"):
-        text, types = Path(a.query).read_text(encoding="utf-8"), {}
-        nq = Q.parse_header(Path(a.query))
-        given = dict(p.split("=", 1) for p in a.params)
-        bindings = Q.bind_params(nq, given)
-    else:
-        nq = Q.get_query(a.query)
-        text = nq.text
-        bindings = Q.bind_params(nq, dict(p.split("=", 1) for p in a.params))
+    st = Q.open_store(a.store, in_memory=a.memory)
+    nq = Q.parse_header(Path(a.query)) if a.query.endswith(".rq") else Q.get_query(a.query)
+    text = nq.text
+    bindings = Q.bind_params(nq, dict(p.split("=", 1) for p in a.params))
     res = Q.run_sparql(text, bindings, store=st)
     times = []
     for _ in range(a.rounds):

@@ -27,11 +27,11 @@ ENDPOINT_HELP = ("a SPARQL endpoint to read instead of the store (credentials fr
                  "OFSTED_KG_PASSWORD)")
 
 
-def add_source_args(p, *, endpoint: bool = True, store_help: str = STORE_HELP) -> None:
+def add_source_args(p, *, endpoint: bool = True) -> None:
     """The ``--store DIR`` option of a command, and ``--endpoint URL`` (the two exclusive) where it can
     read a SPARQL endpoint instead: one wording for every command."""
     g = p.add_mutually_exclusive_group() if endpoint else p
-    g.add_argument("--store", metavar="DIR", default=None, help=store_help)
+    g.add_argument("--store", metavar="DIR", default=None, help=STORE_HELP)
     if endpoint:
         g.add_argument("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP)
 
