@@ -415,13 +415,13 @@ def error_server():
         yield srv
 
 
-if __name__ == "__main__":  # manual check: python tests/servers.py virtuoso|oxigraph DIR
+if __name__ == "__main__":  # manual check: python tests/servers.py virtuoso|oxigraph DIR [--unlimited]
     def _interrupt(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _interrupt)  # background shells ignore SIGINT: stop on SIGTERM too
     kind, where = sys.argv[1], Path(sys.argv[2])
-    srv = VirtuosoServer(where) if kind == "virtuoso" else OxigraphServer(where)
+    srv = VirtuosoServer(where, unlimited="--unlimited" in sys.argv) if kind == "virtuoso" else OxigraphServer(where)
     with srv:
         print(srv.base, flush=True)
         try:
