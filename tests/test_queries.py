@@ -567,3 +567,21 @@ def test_seeds_acceptance(seeds_store):
     assert len(Q.rows("recommendations-by-timescale", {"timescale": "immediately"}, store=st)) == 7
     for name in VIOLATIONS:
         assert Q.rows(name, store=st) == [], name
+
+
+def test_result_terms_become_python_values():
+    """Numbers and booleans by their datatype, everything else as text (query._py reads the datatype only
+    where the text could be a number or a boolean: these pin that shortcut)."""
+    x = "http://www.w3.org/2001/XMLSchema#"
+    lit, iri = ox.Literal, ox.NamedNode
+    cases = [
+        (lit("1"), "1"), (lit("1", datatype=iri(x + "integer")), 1), (lit("-2", datatype=iri(x + "int")), -2),
+        (lit("+3", datatype=iri(x + "long")), 3), (lit(".5", datatype=iri(x + "decimal")), 0.5),
+        (lit("2.5", datatype=iri(x + "double")), 2.5), (lit("true", datatype=iri(x + "boolean")), True),
+        (lit("0", datatype=iri(x + "boolean")), False), (lit("true"), "true"), (lit("12", language="en"), "12"),
+        (lit("2013-07-12", datatype=iri(x + "date")), "2013-07-12"), (lit(""), ""), (lit("x1"), "x1"),
+        (lit("1x", datatype=iri(x + "integer")), "1x"), (iri("http://example.org/1"), "http://example.org/1"),
+        (None, None),
+    ]
+    assert [Q._py(t) for t, _ in cases] == [want for _, want in cases]
+    assert Q._py(lit("INF", datatype=iri(x + "double"))) == float("inf")
