@@ -2,7 +2,7 @@
 
     python bench/query_bench.py [--corpus ../shared/corpus/seeds ../shared/corpus/pdf]
                                 [--store DIR] [--synthetic-store DIR] [--factor 16] [--rounds 7]
-                                [--jobs 2] [--out bench/results/queries.md]
+                                [--jobs 2] [--passes 1] [--memory] [--out bench/results/queries.md]
 
 Store 1: seeds + dev PDFs (built into a scratch folder from --corpus, or an existing --store).
 Store 2: synthetic parsed reports from bench/make_synthetic.py, --factor times as many as store 1
@@ -11,6 +11,9 @@ then --rounds times through ``ofsted_kg.query.run`` (parameter binding and row c
 included); the median is reported. Required parameters get values that exist in each store (the
 authority with the most inspections, the agency named by the most reports, a common word).
 Targets (issue 4): < 50 ms on store 1, < 500 ms on store 2. Results go to --out with machine and date.
+With --passes N every query is timed in N passes over the whole list, one after the other, and the
+median of the N medians is reported with their range: this machine's speed drifts by up to ~30% over
+minutes, which one pass reads as a query getting slower or faster.
 """
 from __future__ import annotations
 
@@ -129,6 +132,16 @@ def time_in_memory(path: Path, rounds: int, skip: set[str]) -> dict[str, tuple[i
     return out
 
 
+def median_pass(passes: list[dict]) -> dict[str, tuple[int | None, float | None, int]]:
+    """Per query, the median of the passes' medians (of an even number, the slower middle one; a stopped
+    query counts as the slowest)."""
+    out = {}
+    for name in passes[0]:
+        got = sorted((p[name] for p in passes), key=lambda v: float("inf") if v[1] is None else v[1])
+        out[name] = got[len(got) // 2]
+    return out
+
+
 def copy_seconds(path: Path) -> float:
     t0 = time.perf_counter()
     Q.open_store(path, in_memory=True)
@@ -170,6 +183,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=float, default=60.0, help="seconds a query may take in all before it is stopped")
+    ap.add_argument("--passes", type=int, default=1,
+                    help="time every query in this many passes over the list; report the median pass")
     ap.add_argument("--memory", action="store_true",
                     help="also time every query on an in-memory copy of each store (a Python session's view)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/queries.md")
@@ -184,8 +199,13 @@ def main() -> int:
         st2 = ox.Store.read_only(str(syn))
         n2, t2 = store_facts(st2)
         del st2
-        r1 = time_queries(real, a.rounds, a.limit)
-        r2 = time_queries(syn, a.rounds, a.limit)
+        passes1, passes2 = [], []
+        for n in range(max(1, a.passes)):
+            if a.passes > 1:
+                print(f"pass {n + 1} of {a.passes}", file=sys.stderr, flush=True)
+            passes1.append(time_queries(real, a.rounds, a.limit))
+            passes2.append(time_queries(syn, a.rounds, a.limit))
+        r1, r2 = median_pass(passes1), median_pass(passes2)
         if a.memory:
             mem1 = time_in_memory(real, a.rounds, {k for k, v in r1.items() if v[1] is None})
             mem2 = time_in_memory(syn, a.rounds, {k for k, v in r2.items() if v[1] is None})
@@ -196,26 +216,32 @@ def main() -> int:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Query latency", "", f"- date: {now}", f"- machine: {describe('pyoxigraph')}",
              f"- command: `python bench/query_bench.py --factor {a.factor} --rounds {a.rounds} --limit {a.limit:.0f}"
-             + (" --memory" if a.memory else "") + "`"
+             + (f" --passes {a.passes}" if a.passes > 1 else "") + (" --memory" if a.memory else "") + "`"
              + (" (with existing stores)" if a.store or a.synthetic_store else ""),
              f"- store 1: seeds + dev PDFs, {n1} reports, {t1:,} quads",
              f"- store 2: synthetic ({a.factor}x), {n2} reports, {t2:,} quads",
              f"- median of {a.rounds} runs after one warm-up, through `ofsted_kg.query.run` (binding and row "
-             f"conversion included); targets < {TARGETS[0]:.0f} ms (store 1) and < {TARGETS[1]:.0f} ms (store 2)", "",
+             f"conversion included); targets < {TARGETS[0]:.0f} ms (store 1) and < {TARGETS[1]:.0f} ms (store 2)"
+             + (f"; {a.passes} passes over all queries, the median pass shown with the range of the passes"
+                if a.passes > 1 else ""), "",
              "| query | rows (1) | median ms (1) | rows (2) | median ms (2) | within targets |"
              + (" in memory ms (1) | in memory ms (2) |" if a.memory else ""),
              "|---|---:|---:|---:|---:|---|" + ("---:|---:|" if a.memory else "")]
     slow = 0
-    def cell(k, m, runs):
+    def cell(k, m, runs, spread=""):
         if m is None:
             return "-", f"> {a.limit * 1000:.0f} (stopped)"
-        return str(k), f"{m:.1f}" + ("*" if runs == 1 else "")
+        return str(k), f"{m:.1f}" + ("*" if runs == 1 else "") + spread
+
+    def spread(passes, name):
+        ms = [p[name][1] for p in passes if p[name][1] is not None]
+        return f" ({min(ms):.0f}-{max(ms):.0f})" if len(ms) > 1 else ""
 
     for name in sorted(r1):
         (k1, m1, n_1), (k2, m2, n_2) = r1[name], r2[name]
         ok = m1 is not None and m2 is not None and m1 < TARGETS[0] and m2 < TARGETS[1]
         slow += not ok
-        c1, c2 = cell(k1, m1, n_1), cell(k2, m2, n_2)
+        c1, c2 = cell(k1, m1, n_1, spread(passes1, name)), cell(k2, m2, n_2, spread(passes2, name))
         row = f"| {name} | {c1[0]} | {c1[1]} | {c2[0]} | {c2[1]} | {'yes' if ok else '**no**'} |"
         if a.memory:
             row += f" {cell(*mem1[name])[1]} | {cell(*mem2[name])[1]} |"
