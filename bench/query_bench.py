@@ -228,10 +228,10 @@ def main() -> int:
              + (" in memory ms (1) | in memory ms (2) |" if a.memory else ""),
              "|---|---:|---:|---:|---:|---|" + ("---:|---:|" if a.memory else "")]
     slow = 0
-    def cell(k, m, runs, spread=""):
+    def cell(k, m, runs, suffix=""):
         if m is None:
             return "-", f"> {a.limit * 1000:.0f} (stopped)"
-        return str(k), f"{m:.1f}" + ("*" if runs == 1 else "") + spread
+        return str(k), f"{m:.1f}" + ("*" if runs == 1 else "") + suffix
 
     def spread(passes, name):
         ms = [p[name][1] for p in passes if p[name][1] is not None]
