@@ -97,6 +97,32 @@ def test_every_query_has_a_header_and_its_params_in_select():
         assert params <= {p.name for p in qs[name].params}, name
 
 
+def test_bench_floors_read_only_what_their_query_reads(store):
+    """bench/query_floor.py says a query cannot be faster than its floor (bench/floors/NAME.rq): true only
+    while the floor reads nothing its query does not. Each floor names an existing query, uses only
+    predicates that query's text uses, and runs on the fixture store (with rows where its query has rows)."""
+    import re
+
+    floors = sorted((Path(__file__).resolve().parent.parent / "bench" / "floors").glob("*.rq"))
+    assert floors
+    prefixes = {"okg": "https://w3id.org/ofsted-kg/ontology#", "skos": "http://www.w3.org/2004/02/skos/core#",
+                "dcterms": "http://purl.org/dc/terms/"}
+
+    def predicates(text: str) -> set[str]:
+        body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX")))
+        return {prefixes[p] + local for p, local in re.findall(r"\b(okg|skos|dcterms):([A-Za-z]+)\b", body)}
+
+    for path in floors:
+        text = path.read_text(encoding="utf-8")
+        name = re.search(r"^# floor of: (\S+)", text, re.M).group(1)
+        query = Q.get_query(name)
+        extra = predicates(text) - predicates(query.text)
+        assert not extra, f"{path.name} reads {sorted(extra)}, which {name} does not"
+        floor_rows = Q.run_sparql(text, {}, store=store).rows
+        if Q.run(name, {}, store=store).rows:  # (the fixture has no recommendation themes)
+            assert floor_rows, path.name
+
+
 def test_header_parsing(tmp_path):
     p = tmp_path / "x.rq"
     p.write_text('# title: T\n# description: D\n# param: a (integer, 3) the a\n# param: b (string, required) bee\n'
