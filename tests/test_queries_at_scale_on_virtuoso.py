@@ -3,7 +3,7 @@ synthetic reports (bench/make_synthetic.py: invented, seeded, same files every r
 ``ofsted-kg load``. The seeds-store comparison (test_queries_on_servers.py) did not show some of
 Virtuoso's answers that go wrong only on bigger stores: rows lost by a one-report-per-inspection filter,
 no rows at all from FILTER EXISTS inside sub-selects, one grade repeated down a column (all found by
-hand during issue 4's speed work and mended). Three queries Virtuoso answers wrongly, differently from run
+hand during issue 4's speed work and mended). Two queries Virtuoso answers wrongly, differently from run
 to run, are held to "nearly the same" (see UNRELIABLE). Real server on 127.0.0.1, no mocks; ~3 minutes.
 """
 from __future__ import annotations
@@ -35,11 +35,11 @@ NAMES = [q.name for q in query.list_queries()]
 # of 3,659 rows, different ones on every run; theme-frequency-by-grade gave 0 or 31-36 of 280 rows with a
 # count one lower; grade-changes gave 385-400 rows of 400, some with the wrong next inspection. The embedded
 # store and an Oxigraph server agree on them (test_queries_on_servers.py). (grade-changes was rewritten
-# after: one top-level aggregate; its texts since gave all 400 rows in 8 runs over 3 loads, and stays here until
-# more runs show Virtuoso answers it reliably.) What is asserted for these: the
+# after: one top-level aggregate; since then it gave all 400 rows right in 17 runs over 6 loads (2026-11-22/23),
+# so it is held to the same rows again.) What is asserted for these: the
 # query runs on Virtuoso, gives the same columns and nearly the same rows (at most UNRELIABLE_SHARE of the
 # embedded store's rows missing or different); README (Virtuoso) tells users.
-UNRELIABLE = {"theme-asked-again", "theme-frequency-by-grade", "grade-changes"}
+UNRELIABLE = {"theme-asked-again", "theme-frequency-by-grade"}
 UNRELIABLE_SHARE = 0.15
 RUNS = 3
 
