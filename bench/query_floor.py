@@ -1,6 +1,6 @@
 """How close a named query is to the cost of the data it reads: each query with a floor, timed with it.
 
-    python bench/query_floor.py --store DIR [--rounds 9] [--out bench/results/query-floors.md]
+    python bench/query_floor.py --store DIR [--rounds 9] [--target 500] [--out bench/results/query-floors.md]
 
 A floor (``bench/floors/NAME.rq``) is the simplest query that reads the triples named query NAME builds its
 rows from, with none of its work on them (no codes, labels, joins to other data, pivots or sort): NAME
@@ -85,8 +85,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", type=Path, required=True, help="the store to time on (the 16x synthetic one)")
     ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--target", type=float, default=TARGET, help="ms (default 500: issue 4's target on the 16x "
+                    "store; 50 for the dev store)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/query-floors.md")
     a = ap.parse_args()
+    if a.rounds < 1:
+        ap.error("--rounds must be at least 1")
     st = ox.Store.read_only(str(a.store))
     n_reports, n_quads = store_facts(st)
     rows = []
@@ -101,18 +105,18 @@ def main() -> int:
         "",
         f"- date: {now:%Y-%m-%d %H:%M} UTC",
         f"- machine: {describe('pyoxigraph')}",
-        f"- command: `python bench/query_floor.py --store {a.store} --rounds {a.rounds}`",
+        f"- command: `python bench/query_floor.py --store {a.store} --rounds {a.rounds} --target {a.target:g}`",
         f"- store: {n_reports} reports, {n_quads:,} quads",
         "- each query and its floor (bench/floors/NAME.rq: the simplest query reading the triples the query's rows "
         "are made of, none of the query's work on them) timed in turns, median of --rounds each, through "
         "`ofsted_kg.query.run_sparql` (row conversion included, as in bench/query_bench.py)",
         "",
-        "| query | rows | median ms | floor rows | floor median ms | floor / query | floor within 500 ms | the floor reads |",
+        f"| query | rows | median ms | floor rows | floor median ms | floor / query | floor within {a.target:g} ms | the floor reads |",
         "|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, nr, qms, fr, fms, what in rows:
         lines.append(f"| {name} | {nr} | {qms:.1f} | {fr} | {fms:.1f} | {fms / qms:.2f} | "
-                     f"{'yes' if fms < TARGET else '**no**'} | {what} |")
+                     f"{'yes' if fms < a.target else '**no**'} | {what} |")
     a.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {a.out}", file=sys.stderr)
     return 0
