@@ -286,14 +286,19 @@ def test_tables_and_theme_questions_from_a_real_virtuoso_match_the_store(store_d
     """Virtuoso 7 compiles SPARQL to SQL: the queries avoid what it gets wrong (variables of the same
     name in sibling sub-selects, EXISTS as a value, integer division, YEAR() of an unbound date)."""
     from ofsted_kg import query as Q
-    from servers import VirtuosoServer
+    from servers import HUNG_RUNS, VirtuosoServer, again_if_hung
 
     with VirtuosoServer(tmp_path / "virtuoso") as srv:
         p = subprocess.run([sys.executable, "-m", "ofsted_kg.cli", "load", "--store", str(store_dir), "--endpoint",
                             srv.query_url, "--graph-store", srv.store_url], capture_output=True, text=True,
                            env=srv.env(), timeout=300)
         assert p.returncode == 0, p.stderr
-        assert main(["export", "--tables", str(tmp_path / "t"), "--endpoint", srv.query_url, "--quiet"]) == 0
+        # exit 4 when Virtuoso left a query unanswered (see servers.again_if_hung): the export is made again
+        codes = []
+        while len(codes) < HUNG_RUNS and (not codes or codes[-1] == 4):
+            codes.append(main(["export", "--tables", str(tmp_path / "t"), "--endpoint", srv.query_url, "--quiet",
+                               "--timeout", "60"]))
+        assert codes[-1] == 0, codes
         for name in TABLE_FILES:
             a, b = read_csv(tmp_path / "t" / name), read_csv(exported[0] / name)
             assert a[0] == b[0] and _cells(a[1]) == _cells(b[1]), name
@@ -301,7 +306,8 @@ def test_tables_and_theme_questions_from_a_real_virtuoso_match_the_store(store_d
         try:
             for name in ("theme-frequency", "theme-frequency-by-grade", "theme-agency-types", "theme-asked-again",
                          "theme-frequency-by-year"):
-                remote, local = Q.run(name, endpoint=srv.query_url), Q.run(name, store=st)
+                remote = again_if_hung(lambda: Q.run(name, endpoint=srv.query_url, timeout=60))
+                local = Q.run(name, store=st)
                 if name == "theme-frequency-by-year":
                     # Virtuoso drops the group of inspections without a start date (the empty year)
                     local.rows = [r for r in local.rows if r["year"]]

@@ -21,7 +21,7 @@ from collections import Counter
 
 import pytest
 from conftest import shared_path
-from servers import OxigraphServer, VirtuosoServer
+from servers import OxigraphServer, VirtuosoServer, again_if_hung
 
 from ofsted_kg import query
 
@@ -181,7 +181,7 @@ def test_query_same_rows_on_oxigraph_server(name, seeds_store, oxigraph_endpoint
 
 @pytest.mark.parametrize("name", NAMES)
 def test_query_same_rows_on_virtuoso(name, seeds_store, virtuoso_endpoint):
-    remote = query.rows(name, params_for(name), endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT)
+    remote = again_if_hung(lambda: query.rows(name, params_for(name), endpoint=virtuoso_endpoint, timeout=QUERY_TIMEOUT))
     assert_same_rows(name, local_rows(name, seeds_store), remote)
 
 
