@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import pyoxigraph as ox  # noqa: E402
 from ofsted_kg import query as Q  # noqa: E402
 from machine import describe  # noqa: E402  (bench/machine.py)
 from query_bench import store_facts  # noqa: E402
+from time_query import in_turns  # noqa: E402  (bench/time_query.py)
 
 FLOORS = ROOT / "bench" / "floors"
 TARGET = 500.0
@@ -56,28 +56,7 @@ def reads(path: Path) -> str:
 
 def paired(st: ox.Store, name: str, floor_text: str, rounds: int) -> tuple[int, float, int, float]:
     nq = Q.get_query(name)
-    bindings = Q.bind_params(nq, {})
-
-    def q() -> tuple[int, float]:
-        t0 = time.perf_counter()
-        n = len(Q.run_sparql(nq.text, bindings, store=st).rows)
-        return n, (time.perf_counter() - t0) * 1000
-
-    def f() -> tuple[int, float]:
-        t0 = time.perf_counter()
-        n = len(Q.run_sparql(floor_text, {}, store=st).rows)
-        return n, (time.perf_counter() - t0) * 1000
-
-    q(), f()  # warm-up
-    tq, tf = [], []
-    for k in range(rounds):
-        for g in ((q, f) if k % 2 == 0 else (f, q)):
-            n, ms = g()
-            (tq if g is q else tf).append(ms)
-            if g is q:
-                nq_rows = n
-            else:
-                nf_rows = n
+    (tq, nq_rows), (tf, nf_rows), _ = in_turns(st, (nq.text, Q.bind_params(nq, {})), (floor_text, {}), rounds)
     return nq_rows, statistics.median(tq), nf_rows, statistics.median(tf)
 
 

@@ -29,6 +29,30 @@ def load(name_or_file: str) -> Q.NamedQuery:
     return Q.parse_header(Path(name_or_file)) if name_or_file.endswith(".rq") else Q.get_query(name_or_file)
 
 
+def timed(st, text: str, bindings: dict) -> tuple[float, int]:
+    """(ms, rows) of one run through ``run_sparql``."""
+    t0 = time.perf_counter()
+    n = len(Q.run_sparql(text, bindings, store=st).rows)
+    return (time.perf_counter() - t0) * 1000, n
+
+
+def in_turns(st, first: tuple[str, dict], second: tuple[str, dict], rounds: int):
+    """Two queries (text, bindings) timed in turns after a warm-up each, the second first in odd rounds:
+    ((ms list, rows) of the first, (ms list, rows) of the second, per-round ratios second/first). Also used by
+    bench/query_floor.py."""
+    n1, n2 = timed(st, *first)[1], timed(st, *second)[1]
+    t1, t2, ratios = [], [], []
+    for k in range(rounds):
+        if k % 2:
+            y, x = timed(st, *second)[0], timed(st, *first)[0]
+        else:
+            x, y = timed(st, *first)[0], timed(st, *second)[0]
+        t1.append(x)
+        t2.append(y)
+        ratios.append(y / x)
+    return (t1, n1), (t2, n2), ratios
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("store")
@@ -44,28 +68,13 @@ def main() -> int:
     nq = load(a.query)
     bindings = Q.bind_params(nq, dict(p.split("=", 1) for p in a.params))
 
-    def timed(text: str) -> tuple[float, int]:
-        t0 = time.perf_counter()
-        n = len(Q.run_sparql(text, bindings, store=st).rows)
-        return (time.perf_counter() - t0) * 1000, n
-
     if not a.against:
-        timed(nq.text)
-        runs = [timed(nq.text) for _ in range(a.rounds)]
+        timed(st, nq.text, bindings)
+        runs = [timed(st, nq.text, bindings) for _ in range(a.rounds)]
         times = [t for t, _ in runs]
         print(f"{a.query}: median {statistics.median(times):.1f} ms, min {min(times):.1f} ms, {runs[-1][1]} rows")
         return 0
-    other = load(a.against).text
-    n1, n2 = timed(nq.text)[1], timed(other)[1]
-    t1, t2, ratios = [], [], []
-    for k in range(a.rounds):
-        if k % 2:
-            y, x = timed(other)[0], timed(nq.text)[0]
-        else:
-            x, y = timed(nq.text)[0], timed(other)[0]
-        t1.append(x)
-        t2.append(y)
-        ratios.append(y / x)
+    (t1, n1), (t2, n2), ratios = in_turns(st, (nq.text, bindings), (load(a.against).text, bindings), a.rounds)
     print(f"{a.query}: median {statistics.median(t1):.1f} ms ({n1} rows); {a.against}: median "
           f"{statistics.median(t2):.1f} ms ({n2} rows); ratio {a.against}/{a.query}: median "
           f"{statistics.median(ratios):.2f} (range {min(ratios):.2f}-{max(ratios):.2f}, {a.rounds} rounds)")
