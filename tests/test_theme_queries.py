@@ -178,6 +178,30 @@ def test_asked_again_pairs_consecutive_inspections_only(store):
     assert run(store, "theme-asked-again", {"authority": "Torbay"}).rows == []
 
 
+def test_asked_again_example_is_the_first_in_report_order_not_in_alphabetical_order():
+    # the example of each inspection is its first recommendation with the theme as the report lists them; of two
+    # copies of one inspection, the count is the larger and the example the alphabetically first of the copies'
+    from ofsted_kg import store as S
+    from ofsted_kg.model import Authority, Inspection, Recommendation, Report
+    from ofsted_kg.rdf_map import map_report
+
+    st = ox.Store()
+    S.load_static(st)
+    reports = [
+        ("a.pdf", "sif", "2014-05-06", ["Zoned panels should review every plan.", "Audit plans monthly."]),
+        ("b.pdf", "ilacs", "2019-06-03", ["Make plans specific.", "Agree plans with children."]),
+        ("c.txt", "ilacs", "2019-06-03", ["Check plans.", "Agree plans with children.", "Review plans.", "X."]),
+    ]
+    for src, fw, start, texts in reports:
+        r = Report(src, fw, Authority("Rutland"), Inspection(start_date=start),
+                   recommendations=[Recommendation(t, themes=["casework"]) for t in texts])
+        m = map_report(r)
+        S.replace_graph(st, m.iri, m.ntriples())
+    rows = run(st, "theme-asked-again").rows
+    assert [(r["earlier_recommendations"], r["earlier_example"], r["later_recommendations"], r["later_example"])
+            for r in rows] == [(2, "Zoned panels should review every plan.", 4, "Check plans.")]
+
+
 def test_theme_queries_see_the_ranked_assignments(store):
     """The mapping keeps the order: okg:primaryTheme is the first theme and the ranks follow the report."""
     from tables_fixture import reports
