@@ -8,8 +8,11 @@ column, in one named graph per source file as our stores have them: the most a d
 (store the table itself, nothing left to join, compute or sort). Then the rows are read back with every
 column's triples read whole and joined by hash (the fastest form found for bench/floors/), and that read is
 timed in turns with the query itself on DIR, through ``ofsted_kg.query.run_sparql`` (row conversion
-included). If even that read is over the target, no change to the data model gets the query under it on
-this machine with this engine.
+included). This is one data-model change (store the table itself), not a lower bound for every model: a
+row node with one triple per column needs one join per column, and a model whose rows take their
+inspection's columns from a per-inspection table joins fewer (compare bench/floors/, which read today's
+model). What it does show: storing the rows ready-made does not by itself bring a table of ~6,000 rows and
+16-19 columns under 500 ms on this machine with this engine.
 """
 from __future__ import annotations
 
