@@ -20,7 +20,6 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +32,7 @@ import pyoxigraph as ox  # noqa: E402
 from ofsted_kg import query as Q  # noqa: E402
 from machine import describe  # noqa: E402  (bench/machine.py)
 from query_bench import store_facts  # noqa: E402
+from time_query import in_turns  # noqa: E402  (bench/time_query.py)
 
 DEFAULT = ["table-recommendations", "table-judgements", "table-agency-mentions"]
 COL = "https://w3id.org/ofsted-kg/bench/column#"
@@ -73,12 +73,6 @@ def read_back(columns: list[str]) -> str:
             + " ".join("OPTIONAL " + sub.format(c=c, p=COL) for c in rest) + " }")
 
 
-def timed(st: ox.Store, text: str, bindings: dict) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    n = len(Q.run_sparql(text, bindings, store=st).rows)
-    return (time.perf_counter() - t0) * 1000, n
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("names", nargs="*", default=DEFAULT)
@@ -98,13 +92,7 @@ def main() -> int:
             res = Q.run_sparql(nq.text, bindings, store=src)
             mat = materialize(res, name, Path(tmp) / name)
             mq = read_back(res.columns)
-            timed(src, nq.text, bindings), timed(mat, mq, {})  # a warm-up run each
-            tq, tm = [], []
-            for k in range(a.rounds):  # in turns, the other one first in odd rounds
-                pair = [(src, nq.text, bindings, tq), (mat, mq, {}, tm)]
-                for st, text, b, acc in (pair[::-1] if k % 2 else pair):
-                    acc.append(timed(st, text, b)[0])
-            n_mat = len(Q.run_sparql(mq, {}, store=mat).rows)
+            (tq, _), (tm, n_mat), _ = in_turns(src, (nq.text, bindings), (mq, {}), a.rounds, second_store=mat)
             mq_quads = sum(1 for _ in mat.quads_for_pattern(None, None, None, None))
             out.append((name, len(res.rows), len(res.columns), statistics.median(tq), n_mat, mq_quads,
                         statistics.median(tm)))

@@ -36,17 +36,19 @@ def timed(st, text: str, bindings: dict) -> tuple[float, int]:
     return (time.perf_counter() - t0) * 1000, n
 
 
-def in_turns(st, first: tuple[str, dict], second: tuple[str, dict], rounds: int):
+def in_turns(st, first: tuple[str, dict], second: tuple[str, dict], rounds: int, second_store=None):
     """Two queries (text, bindings) timed in turns after a warm-up each, the second first in odd rounds:
-    ((ms list, rows) of the first, (ms list, rows) of the second, per-round ratios second/first). Also used by
-    bench/query_floor.py."""
-    n1, n2 = timed(st, *first)[1], timed(st, *second)[1]
+    ((ms list, rows) of the first, (ms list, rows) of the second, per-round ratios second/first). The second
+    runs on ``second_store`` when given (else on ``st`` too). Also used by bench/query_floor.py and
+    bench/materialized_floor.py."""
+    st2 = st if second_store is None else second_store
+    n1, n2 = timed(st, *first)[1], timed(st2, *second)[1]
     t1, t2, ratios = [], [], []
     for k in range(rounds):
         if k % 2:
-            y, x = timed(st, *second)[0], timed(st, *first)[0]
+            y, x = timed(st2, *second)[0], timed(st, *first)[0]
         else:
-            x, y = timed(st, *first)[0], timed(st, *second)[0]
+            x, y = timed(st, *first)[0], timed(st2, *second)[0]
         t1.append(x)
         t2.append(y)
         ratios.append(y / x)
